@@ -1,0 +1,55 @@
+# Vitrine: `make run` serves the site, `make test` checks everything.
+# Both create .venv on first use and reuse it afterwards.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint install chromium clean
+
+run: $(VENV)/.installed staticfiles/staticfiles.json
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py demo --if-empty
+	$(BIN)/python manage.py createlocaladmin
+	@echo "Vitrine is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/$${ADMIN_PATH:-admin}/)"
+	$(BIN)/gunicorn portfolio.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+test: $(VENV)/.installed-test chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+# Playwright cannot download its own browser here: Debian's Chromium it is.
+chromium:
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
+
+# Collect again only when a static file changed: a second `make run` starts in seconds.
+staticfiles/staticfiles.json: $(VENV)/.installed $(shell find static -type f 2>/dev/null)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf staticfiles test-output .pytest_cache

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils import translation
+
+
+def site(request):
+    """What every page's frame needs: the site's name and this page in each language."""
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "alternates": [
+            {"code": code, "name": name, "url": page_in_language(request, code)}
+            for code, name in settings.LANGUAGES
+        ],
+    }
+
+
+def page_in_language(request, code):
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        # A missing page has no translation: offer that language's home instead.
+        with translation.override(code):
+            return reverse("portfolio:home")
+    return translate_url(request.get_full_path(), code)

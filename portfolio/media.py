@@ -1,0 +1,19 @@
+"""Serve uploaded media from the app server when one machine does everything."""
+
+import re
+
+from django.conf import settings
+from django.views.static import serve
+
+# Renditions carry a content hash in their name, so they never change.
+IMMUTABLE = re.compile(r"(^|/)(CACHE|renditions)/")
+
+
+def serve_media(request, path):
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if IMMUTABLE.search(path):
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from portfolio import views
+from portfolio.media import serve_media
+
+# Pages live in French at the root and in English under /en/: one URL per
+# language keeps every page cacheable and gives search engines hreflang pairs.
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path(f"{settings.ADMIN_PATH}/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns.append(re_path(rf"^{media_prefix}/(?P<path>.+)$", serve_media, name="media"))
+
+urlpatterns += i18n_patterns(
+    path("", include("portfolio.profile_urls")),
+    path("blog/", include("blog.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = "portfolio.views.bad_request"
+handler403 = "portfolio.views.permission_denied"
+handler404 = "portfolio.views.page_not_found"
+handler500 = "portfolio.views.server_error"
