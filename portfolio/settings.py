@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "imagekit",
     "django_comments_xtd",
     "django_comments",
     "portfolio",
@@ -164,11 +165,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
 
 # Uploads: refused above this size, with a message saying so.
 MAX_UPLOAD_MB = env.get_int("MAX_UPLOAD_MB", 10, minimum=1)
 MAX_IMAGE_PIXELS = env.get_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1_000_000)
+
+# Renditions are made when the source image is saved, never at first view,
+# and their URLs are trusted without a storage check (django-imagekit).
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_CACHEFILE_DIR = "CACHE"
 
 # Security headers. Production turns on HTTPS-only parts through the environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
