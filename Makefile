@@ -10,7 +10,7 @@ WORKERS ?= 3
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install chromium clean
+.PHONY: run test lint install chromium java clean
 
 run: $(VENV)/.installed staticfiles/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -20,7 +20,7 @@ run: $(VENV)/.installed staticfiles/staticfiles.json
 	$(BIN)/gunicorn portfolio.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium node_modules/.installed java
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
@@ -42,6 +42,19 @@ $(VENV)/.installed-test: $(VENV)/.installed
 chromium:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
+
+# axe-core and the Nu HTML Checker (vnu.jar) for the accessibility and validity
+# tests, pinned in package-lock.json; --ignore-scripts: vnu-jar's optional
+# postinstall would download a Java runtime, and the machine's Java serves.
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+java:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless; }
 
 # Collect again only when a static file changed: a second `make run` starts in seconds.
 staticfiles/staticfiles.json: $(VENV)/.installed $(shell find static -type f 2>/dev/null)
