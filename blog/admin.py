@@ -7,6 +7,6 @@ from blog.models import Post
 class PostAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "published_at"]
     list_filter = ["status"]
-    search_fields = ["title", "standfirst", "body"]
+    search_fields = ["title", "standfirst"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"

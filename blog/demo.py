@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Post, RichText
 
 POSTS = [
     {
@@ -55,7 +55,11 @@ def load(stdout):
         fields = dict(data)
         fields["published_at"] = timezone.make_aware(fields["published_at"])
         fields["status"] = Post.Status.PUBLISHED
-        Post.objects.get_or_create(slug=fields.pop("slug"), defaults=fields)
+        body = fields.pop("body")
+        post, created = Post.objects.get_or_create(slug=fields.pop("slug"), defaults=fields)
+        if created:
+            text = "".join(f"<p>{paragraph}</p>" for paragraph in body.split("\n\n"))
+            RichText.objects.create(parent=post, region="body", ordering=10, text=text)
     # A scheduled post, to show that the future stays hidden until its time.
     Post.objects.get_or_create(
         slug="bilan-de-mission-a-venir",
@@ -63,7 +67,6 @@ def load(stdout):
             "title": "Bilan de mission (à paraître)",
             "status": Post.Status.PUBLISHED,
             "published_at": timezone.now() + timedelta(days=30),
-            "body": "Ce billet paraîtra de lui-même à la date prévue.",
         },
     )
     stdout.write(f"Blog: {Post.objects.count()} posts.")

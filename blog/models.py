@@ -1,9 +1,136 @@
+from content_editor.models import Region, create_plugin_base
+from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from blog.images import picture_of, rendition
+from portfolio.uploads import SafeImageField
+
+# What the rich text editor offers, and therefore what the sanitizer (nh3) keeps:
+# the post title is the page's h1, so the text starts at h2.
+RICH_TEXT_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+}
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", kwargs={"slug": self.slug})
+
+
+class Series(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    # "Interview" gives "Interview #9" on each post of the series.
+    item_label = models.CharField(
+        _("label of one post"),
+        max_length=50,
+        blank=True,
+        help_text=_("Shown before the number, e.g. “Interview” gives “Interview #9”."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:series", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    photo = SafeImageField(
+        _("photo"),
+        upload_to="blog/authors/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    bio = models.TextField(_("short bio"), max_length=600, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_site_owner = models.BooleanField(
+        _("site owner"),
+        default=False,
+        help_text=_("The owner signs new posts by default and links to the profile page."),
+    )
+
+    photo_480 = rendition("photo", 480)
+    photo_800 = rendition("photo", 800)
+    photo_1200 = rendition("photo", 1200)
+    photo_1600 = rendition("photo", 1600)
+
+    class Meta:
+        ordering = ["-is_site_owner", "name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_site_owner"],
+                condition=Q(is_site_owner=True),
+                name="blog_author_one_site_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        if self.is_site_owner:
+            return reverse("portfolio:profile")
+        return self.website or ""
+
+    @cached_property
+    def picture(self):
+        return picture_of(self, "photo", "")
 
 
 class PostQuerySet(models.QuerySet):
@@ -14,6 +141,10 @@ class PostQuerySet(models.QuerySet):
         itself at its hour with no job to run.
         """
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published posts whose time has not come yet."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def with_comment_count(self):
         """Annotate `comment_count`: the published comments, counted in the same query.
@@ -41,6 +172,23 @@ class PostQuerySet(models.QuerySet):
             comment_count=Coalesce(Subquery(public_comments), 0),
         )
 
+    def for_cards(self):
+        """What a card shows: author, category, series in the same query; tags prefetched."""
+        return self.select_related("author", "category", "series").prefetch_related("tags")
+
+    def with_content(self):
+        """Prefetch every block, so rendering N posts costs a constant number of queries.
+
+        `blog.content.body_html()` and `plain_text()` read only these caches.
+        """
+        return self.prefetch_related(
+            Prefetch("blog_richtext_set", queryset=RichText.objects.order_by("ordering")),
+            Prefetch("blog_figure_set", queryset=Figure.objects.order_by("ordering")),
+            Prefetch("blog_galleryimage_set", queryset=GalleryImage.objects.order_by("ordering")),
+            Prefetch("blog_pullquote_set", queryset=PullQuote.objects.order_by("ordering")),
+            Prefetch("blog_question_set", queryset=Question.objects.order_by("ordering")),
+        )
+
 
 class Post(models.Model):
     class Status(models.TextChoices):
@@ -48,18 +196,107 @@ class Post(models.Model):
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The address of the post. When changed, the old address redirects here."),
+    )
     standfirst = models.CharField(_("standfirst"), max_length=300, blank=True)
-    body = models.TextField(_("body"), blank=True)
+    author = models.ForeignKey(
+        Author,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    published_at = models.DateTimeField(_("publication date"), default=timezone.now)
+    published_at = models.DateTimeField(
+        _("publication date"),
+        default=timezone.now,
+        help_text=_("A future date schedules the post: it appears by itself at that time."),
+    )
+    updated_on = models.DateField(_("updated on"), null=True, blank=True)
+    update_note = models.CharField(
+        _("update note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown at the top of the post with the update date."),
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="posts")
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    series_number = models.PositiveSmallIntegerField(
+        _("number in the series"), null=True, blank=True
+    )
+    cover = SafeImageField(
+        _("cover image"),
+        upload_to="blog/covers/%Y/",
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_alt = models.CharField(
+        _("cover alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+    cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
+    cover_credit = models.CharField(
+        _("cover credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. “© Jane Doe” or “Source: Wikipedia”."),
+    )
+    meta_description = models.CharField(
+        _("meta description"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "For search engines and social networks. Defaults to the standfirst or the excerpt."
+        ),
+    )
+    social_image = SafeImageField(
+        _("social image"),
+        upload_to="blog/social/%Y/",
+        blank=True,
+        help_text=_("Shown when the post is shared. Defaults to the cover image."),
+    )
     is_open_for_comments = models.BooleanField(_("comments open"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
 
+    cover_480 = rendition("cover", 480)
+    cover_800 = rendition("cover", 800)
+    cover_1200 = rendition("cover", 1200)
+    cover_1600 = rendition("cover", 1600)
+
     objects = PostQuerySet.as_manager()
+
+    regions = [Region(key="body", title=_("Body"))]
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -69,10 +306,161 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published"]), name="post_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(cover="") | ~Q(cover_alt=""), name="post_cover_has_alt"
+            ),
+            models.CheckConstraint(
+                condition=Q(series_number__isnull=True) | Q(series__isnull=False),
+                name="post_series_number_needs_series",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "series_number"], name="post_unique_number_in_series"
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("blog:post_preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def series_label(self):
+        """ "Interview #9": the series' label (or name) and the number, when numbered."""
+        if not self.series_id or self.series_number is None:
+            return ""
+        return f"{self.series.item_label or self.series.name} #{self.series_number}"
+
+    @cached_property
+    def cover_picture(self):
+        return picture_of(self, "cover", self.cover_alt)
+
+
+PluginBase = create_plugin_base(Post)
+
+
+class RichText(PluginBase):
+    text = ProseEditorField(_("text"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True)
+
+    class Meta:
+        verbose_name = _("rich text")
+        verbose_name_plural = _("rich texts")
+        ordering = ["ordering"]
+
+    def __str__(self):
+        return self.get_text_excerpt()
+
+
+class ImageBlock(PluginBase):
+    """An image with what a reader and a screen reader need: alt text, caption, credit."""
+
+    image = SafeImageField(
+        _("image"),
+        upload_to="blog/images/%Y/",
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(
+        _("credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. “© Jane Doe” or “Source: Wikipedia”."),
+    )
+
+    image_480 = rendition("image", 480)
+    image_800 = rendition("image", 800)
+    image_1200 = rendition("image", 1200)
+    image_1600 = rendition("image", 1600)
+
+    class Meta:
+        abstract = True
+        ordering = ["ordering"]
+
+    def __str__(self):
+        return self.caption or self.alt
+
+    @cached_property
+    def picture(self):
+        return picture_of(self, "image", self.alt)
+
+
+class Figure(ImageBlock):
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        ordering = ["ordering"]
+
+
+class GalleryImage(ImageBlock):
+    """One photo of a gallery: consecutive gallery photos are shown together as one gallery."""
+
+    class Meta:
+        verbose_name = _("gallery photo")
+        verbose_name_plural = _("gallery photos")
+        ordering = ["ordering"]
+
+
+class PullQuote(PluginBase):
+    quote = models.TextField(_("quote"), max_length=600)
+    attribution = models.CharField(_("attribution"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("pull quote")
+        verbose_name_plural = _("pull quotes")
+        ordering = ["ordering"]
+
+    def __str__(self):
+        return self.quote[:60]
+
+
+class Question(PluginBase):
+    """A question and its answer, for interviews."""
+
+    question = models.TextField(_("question"), max_length=600)
+    answer = ProseEditorField(_("answer"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True)
+
+    class Meta:
+        verbose_name = _("question and answer")
+        verbose_name_plural = _("questions and answers")
+        ordering = ["ordering"]
+
+    def __str__(self):
+        return self.question[:60]
+
+
+class OldSlug(models.Model):
+    """A slug a post answered to before: visiting it redirects (301) to the post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("old slug")
+        verbose_name_plural = _("old slugs")
+
+    def __str__(self):
+        return self.slug
 
     def get_absolute_url(self):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})

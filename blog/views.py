@@ -1,17 +1,186 @@
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
-from blog.models import Post
+from blog import content, seo
+from blog.models import Category, OldSlug, Post, Series, Tag
 
 POSTS_PER_PAGE = 10
+RELATED_POSTS = 3
+
+
+def _cards(posts):
+    """The posts of a list page, each with the computed numbers its card shows."""
+    posts = list(posts)
+    for post in posts:
+        post.reading_minutes = content.reading_minutes(post)
+    return posts
+
+
+def _list_page(request, posts, *, title, heading=None, intro="", crumbs=(), numbered=False):
+    """One page of cards. `posts` is an unevaluated queryset in the list's order."""
+    posts = posts.with_comment_count().for_cards().with_content()
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    canonical = request.path + (f"?page={page.number}" if page.number > 1 else "")
+    crumb_items = [(_("Home"), reverse("portfolio:home")), (_("Blog"), reverse("blog:post_list"))]
+    crumb_items += list(crumbs)
+    context = {
+        "page": page,
+        "posts": _cards(page.object_list),
+        "title": title,
+        "heading": heading or title,
+        "intro": intro,
+        "numbered": numbered,
+        "canonical_url": settings.SITE_URL + canonical,
+        "crumbs": crumb_items,
+        "ld_breadcrumbs": seo.ld_json(seo.breadcrumbs(crumb_items)),
+    }
+    return render(request, "blog/post_list.html", context)
 
 
 def post_list(request):
-    posts = Post.objects.published().with_comment_count()
-    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "blog/post_list.html", {"page": page, "posts": page.object_list})
+    return _list_page(request, Post.objects.published(), title=_("Blog"))
+
+
+def category(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    return _list_page(
+        request,
+        Post.objects.published().filter(category=category),
+        title=_("Category: %(name)s") % {"name": category.name},
+        heading=category.name,
+        intro=category.description,
+        crumbs=[(category.name, category.get_absolute_url())],
+    )
+
+
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _list_page(
+        request,
+        Post.objects.published().filter(tags=tag),
+        title=_("Posts tagged “%(name)s”") % {"name": tag.name},
+        crumbs=[(tag.name, tag.get_absolute_url())],
+    )
+
+
+def series(request, slug):
+    series = get_object_or_404(Series, slug=slug)
+    posts = Post.objects.published().filter(series=series)
+    return _list_page(
+        request,
+        posts.order_by("series_number", "published_at", "pk"),
+        title=_("Series: %(name)s") % {"name": series.name},
+        heading=series.name,
+        intro=series.description,
+        crumbs=[(series.name, series.get_absolute_url())],
+        numbered=True,
+    )
+
+
+def year_archive(request, year):
+    posts = Post.objects.published().filter(published_at__year=year)
+    if not posts.exists():
+        raise Http404
+    return _list_page(
+        request,
+        posts,
+        title=_("Posts from %(year)s") % {"year": year},
+        crumbs=[(str(year), reverse("blog:year", kwargs={"year": year}))],
+    )
+
+
+def _detail_queryset():
+    return Post.objects.with_comment_count().for_cards().with_content()
 
 
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.published().with_comment_count(), slug=slug)
-    return render(request, "blog/post_detail.html", {"post": post})
+    post = _detail_queryset().published().filter(slug=slug).first()
+    if post is None:
+        old = OldSlug.objects.filter(slug=slug, post__in=Post.objects.published()).first()
+        if old is None:
+            raise Http404
+        return redirect(old.post, permanent=True)
+    return _render_post(request, post)
+
+
+@never_cache
+@staff_member_required
+def post_preview(request, pk):
+    """Staff read any post here, drafts and scheduled ones included, never indexed."""
+    post = get_object_or_404(_detail_queryset(), pk=pk)
+    return _render_post(request, post, preview=True)
+
+
+def _related(post):
+    """Up to three published posts sharing the most tags, then the category; newest first."""
+    tag_ids = [tag.pk for tag in post.tags.all()]
+    shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+    return list(
+        Post.objects.published()
+        .exclude(pk=post.pk)
+        .filter(
+            Q(tags__in=tag_ids) | Q(category_id=post.category_id)
+            if post.category_id
+            else Q(tags__in=tag_ids)
+        )
+        .annotate(shared_tags=shared)
+        .select_related("series")
+        .order_by("-shared_tags", "-published_at", "-pk")
+        .distinct()[:RELATED_POSTS]
+    )
+
+
+def _render_post(request, post, preview=False):
+    published = Post.objects.published().exclude(pk=post.pk)
+    previous_post = (
+        published.filter(published_at__lt=post.published_at)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    next_post = (
+        published.filter(published_at__gt=post.published_at).order_by("published_at", "pk").first()
+    )
+    body = content.body_html(post)
+    description = post.meta_description or post.standfirst or content.excerpt(post, 30)
+    cover = post.cover_picture
+    images = [(cover, post.cover_caption, post.cover_credit)] if cover else []
+    for kind, block in content.blocks(post):
+        if kind in ("figure", "gallery"):
+            images.append((block.picture, block.caption, block.credit))
+    social_image = None
+    if post.social_image:
+        social_image = seo.absolute(post.social_image.url)
+    elif cover:
+        social_image = seo.absolute(post.cover_1200.url)
+    author_url = post.author.get_absolute_url() if post.author else reverse("portfolio:profile")
+    crumbs = [(_("Home"), reverse("portfolio:home")), (_("Blog"), reverse("blog:post_list"))]
+    if post.category_id:
+        crumbs.append((post.category.name, post.category.get_absolute_url()))
+    crumbs.append((post.title, post.get_absolute_url()))
+    posting = seo.blog_posting(post, description=description, images=images, author_url=author_url)
+    context = {
+        "post": post,
+        "body": body,
+        "toc": content.table_of_contents(post),
+        "reading_minutes": content.reading_minutes(post),
+        "description": description,
+        "social_image": social_image,
+        "author_url": author_url,
+        "related_posts": _related(post),
+        "previous_post": previous_post,
+        "next_post": next_post,
+        "preview": preview,
+        "canonical_url": settings.SITE_URL + post.get_absolute_url(),
+        "share_url": settings.SITE_URL + post.get_absolute_url(),
+        "crumbs": crumbs,
+        "ld_posting": seo.ld_json(posting),
+        "ld_breadcrumbs": seo.ld_json(seo.breadcrumbs(crumbs)),
+    }
+    return render(request, "blog/post_detail.html", context)

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.humanize",
     "imagekit",
+    "content_editor",
+    "django_prose_editor",
     "django_comments_xtd",
     "django_comments",
     "portfolio",
