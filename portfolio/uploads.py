@@ -2,23 +2,48 @@
 
 Django's ImageField alone accepts a 67-byte PNG that claims 100 megapixels,
 keeps EXIF GPS coordinates and has no per-file size limit. `SafeImageField`
-closes those gaps for every image the site stores.
+closes those gaps for every image the site stores:
+
+- size checked on the upload's byte count before Pillow sees it;
+- Pillow only tries the formats we accept (no EPS, PSD, ICO… parsers run on
+  a visitor's bytes), and the pixel count is read from the header and refused
+  before any decoding;
+- SVG, non-images, truncated or corrupt files refused with a message a person
+  understands, in the admin form itself (the form field runs the same checks
+  before Django's generic "Upload a valid image");
+- what is stored is a fresh image: orientation applied, then every metadata
+  block (EXIF, GPS, XMP, comments, ICC) dropped, under a harmless file name.
 """
 
+import warnings
 from io import BytesIO
 from pathlib import PurePath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # What we store, and the format each is written back as (metadata dropped).
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG", "MPO": "JPEG"}
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# The parsers Pillow may run on a visitor's bytes (its JPEG parser also yields MPO).
+PARSERS = ["JPEG", "PNG", "WEBP", "GIF"]
+# Enough bytes to recognise an SVG (or any XML/HTML) file and name it in the error.
+SNIFF_BYTES = 1024
+
+# A truncated file must fail, whatever another library set globally.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def _looks_like_markup(head):
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in text
 
 
 def validate_image_file(upload):
@@ -33,14 +58,22 @@ def validate_image_file(upload):
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
-        # Image.open reads only the header: the pixel count is checked before any decoding.
-        with Image.open(upload) as image:
-            if image.format not in ACCEPTED_FORMATS:
-                raise ValidationError(
-                    _("%(format)s images are not accepted. Use JPEG, PNG or WebP."),
-                    code="format",
-                    params={"format": image.format or "?"},
-                )
+        if _looks_like_markup(upload.read(SNIFF_BYTES)):
+            raise ValidationError(
+                _(
+                    "SVG and other text files are not accepted: they can carry scripts. "
+                    "Export the image as PNG or JPEG."
+                ),
+                code="svg",
+            )
+        upload.seek(0)
+        # Image.open reads only the header, and only tries the formats we accept:
+        # the pixel count is checked before any decoding.
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it; our own limit follows.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(upload, formats=PARSERS)
+        with image:
             width, height = image.size
             if width * height > settings.MAX_IMAGE_PIXELS:
                 raise ValidationError(
@@ -70,7 +103,7 @@ def validate_image_file(upload):
             ),
             code="not_an_image",
         ) from None
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(
             _("This image is damaged or incomplete. Export it again and retry."),
             code="damaged",
@@ -82,7 +115,7 @@ def validate_image_file(upload):
 def reencode(upload):
     """A clean copy: orientation applied, then every metadata block (EXIF, GPS, XMP) dropped."""
     upload.seek(0)
-    with Image.open(upload) as original:
+    with Image.open(upload, formats=PARSERS) as original:
         source_format = original.format
         image = ImageOps.exif_transpose(original)
         target = ACCEPTED_FORMATS[source_format]
@@ -96,8 +129,19 @@ def reencode(upload):
         buffer = BytesIO()
         options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 88}}
         clean.save(buffer, format=target, **options.get(target, {}))
-    name = PurePath(upload.name).stem + EXTENSIONS[target]
+    # The visitor's file name may be anything (path parts, markup, 300 characters).
+    stem = slugify(PurePath(str(upload.name or "")).stem)[:60].strip("-") or "image"
+    name = stem + EXTENSIONS[target]
     return InMemoryUploadedFile(buffer, None, name, CONTENT_TYPES[target], buffer.tell(), None)
+
+
+class SafeImageFormField(forms.ImageField):
+    """Runs our checks first, so the admin shows our message, not "Upload a valid image"."""
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "size"):
+            validate_image_file(data)
+        return super().to_python(data)
 
 
 class SafeImageField(models.ImageField):
@@ -116,6 +160,9 @@ class SafeImageField(models.ImageField):
         if not kwargs["validators"]:
             del kwargs["validators"]
         return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": SafeImageFormField, **kwargs})
 
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)

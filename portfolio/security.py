@@ -1,0 +1,38 @@
+"""Small pieces of the site's protection that no library gives as we need them.
+
+The rest lives in settings (headers, cookies, CSP, django-axes) and in
+`portfolio/uploads.py`; docs/security.md maps each protection to its place.
+"""
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, for logins that come through a web request.
+
+    Axes refuses any `authenticate()` call without a request; code that logs a
+    user in outside HTTP (the test client's `login()`, a shell) has no visitor
+    to throttle, so it is let through to the next backend instead of crashing.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request):
+    """The visitor's address, trusting X-Forwarded-For only as far as our own proxies.
+
+    `TRUSTED_PROXY_COUNT` proxies (Caddy, nginx) each append the address they
+    saw; the entry they added last is the one no visitor can forge. With no
+    proxy, REMOTE_ADDR is the visitor.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR", "")
