@@ -1,0 +1,186 @@
+"""The public pages the accessibility and validity checks visit, and the content they need.
+
+The pages are found by following links from the two home pages, as a visitor would, so a
+page that lands later (tags, series, the CV...) is checked without editing a list. States
+that no link leads to are added by hand: search results and no results, a form showing its
+errors, a missing page.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
+
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+MISSING_TOOLS = "run `make test` (or `npm ci --ignore-scripts`) to install axe-core and vnu.jar"
+
+START = ["/", "/en/"]
+# Pages of one kind look alike: two of each per language, but every post (the demo
+# posts each show a feature: figures, gallery, questions and answers, comments).
+PER_ROUTE = 2
+ROUTE_LIMITS = {"blog:post_detail": 12}
+MAX_PAGES = 70
+
+LONG_WORD = "Anticonstitutionnellement" * 3
+LONG_URL = "https://example.org/" + "un-chemin-qui-ne-finit-jamais-" * 5 + "fin"
+EDGE_SLUG = "mots-tres-longs-sans-couverture"
+NOT_FOUND = ["/page-qui-n-existe-pas/", "/en/no-such-page/"]
+
+
+@dataclass
+class Page:
+    label: str
+    path: str
+    html: str
+    status: int = 200
+    method: str = "GET"
+
+    def describe(self):
+        return f"{self.method} {self.path}" + (
+            f" ({self.label})" if self.label != self.path else ""
+        )
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def links_in(html):
+    parser = _Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+def _skipped(path):
+    prefixes = (settings.STATIC_URL, settings.MEDIA_URL, f"/{settings.ADMIN_PATH}/")
+    return any(path.startswith("/" + prefix.strip("/") + "/") for prefix in prefixes)
+
+
+def route_name(path):
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
+def crawl(client, start=START):
+    """The internal HTML pages reachable from `start`, and the links that are broken."""
+    queue = list(start)
+    seen = set(queue)
+    per_route = Counter()
+    pages, broken = [], {}
+    while queue and len(pages) < MAX_PAGES:
+        path = queue.pop(0)
+        response = client.get(path)
+        if response.status_code != 200:
+            broken[path] = response.status_code
+            continue
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        html = response.content.decode()
+        pages.append(Page(label=path, path=path, html=html))
+        for href in links_in(html):
+            parts = urlsplit(urljoin(path, href))
+            if parts.scheme not in ("", "http", "https") or _skipped(parts.path):
+                continue
+            if parts.netloc and parts.netloc not in (
+                "testserver",
+                urlsplit(settings.SITE_URL).netloc,
+            ):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if target in seen:
+                continue
+            view = route_name(parts.path)
+            key = (parts.path.startswith("/en/"), view, bool(parts.query))
+            if view is not None and per_route[key] >= ROUTE_LIMITS.get(view, PER_ROUTE):
+                continue
+            per_route[key] += 1
+            seen.add(target)
+            queue.append(target)
+    return pages, broken
+
+
+def _reverse(name, **kwargs):
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def search_paths():
+    """Search with results and without, when the search page exists."""
+    path = _reverse("blog:search")
+    if path is None:
+        return []
+    return [("search, results", f"{path}?q=backlog"), ("search, nothing found", f"{path}?q=zzqxj")]
+
+
+def form_error_pages(client):
+    """Forms sent empty, as a hurried visitor would: the page that shows the errors."""
+    pages = []
+    contact = _reverse("portfolio:contact")
+    if contact:
+        response = client.post(contact, {})
+        if response.status_code == 200 and b"<form" in response.content:
+            pages.append(Page("contact, errors", contact, response.content.decode(), 200, "POST"))
+    return pages
+
+
+def public_pages(client):
+    """Every page the checks visit: crawled, plus search, form errors and a 404."""
+    pages, broken = crawl(client)
+    for label, path in search_paths():
+        response = client.get(path)
+        pages.append(Page(label, path, response.content.decode(), response.status_code))
+    pages += form_error_pages(client)
+    for path in NOT_FOUND:
+        response = client.get(path)
+        pages.append(Page("404", path, response.content.decode(), response.status_code))
+    return pages, broken
+
+
+def add_edge_cases():
+    """What a careful author would not write but the layout must survive.
+
+    A post whose title is one very long word and a long address, without a cover
+    image, and a comment made of the same.
+    """
+    from django.contrib.sites.models import Site
+    from django_comments_xtd.models import XtdComment
+
+    from blog.models import Post
+
+    post = Post.objects.create(
+        title=f"{LONG_WORD} {LONG_URL}",
+        slug=EDGE_SLUG,
+        standfirst=f"{LONG_WORD} — {LONG_URL}",
+        status=Post.Status.PUBLISHED,
+        published_at=timezone.now() - timedelta(days=1),
+    )
+    XtdComment.objects.create(
+        content_object=post,
+        site=Site.objects.get_current(),
+        user_name=LONG_WORD,
+        user_email="lecteur@example.org",
+        comment=f"{LONG_WORD} {LONG_URL}",
+        is_public=True,
+        submit_date=timezone.now(),
+    )
+    return post
