@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
+
+    def ready(self):
+        from django.db.models.signals import post_save, pre_save
+        from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
+        from django_comments_xtd.moderation import moderator
+
+        from blog.models import Post
+        from comments import signals
+        from comments.moderation import PostModerator
+
+        moderator.register(Post, PostModerator)
+        # django-comments-xtd republishes every held reply when their parent is
+        # saved again and adds to `nested_count` on each save: drop that
+        # receiver; replies of a hidden comment are hidden when the tree is built.
+        pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment._meta.label)
+        pre_save.connect(signals.remember_visibility, sender=XtdComment)
+        post_save.connect(signals.notify_when_published, sender=XtdComment)

@@ -1,0 +1,72 @@
+"""The comments of one post, fetched in one query and threaded in Python.
+
+The library's tree tag checks a permission per comment (3 queries at 0
+comments, 205 at 200); this stays at one query whatever the count.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django_comments_xtd.models import XtdComment
+
+
+@dataclass
+class Node:
+    comment: XtdComment
+    children: list = field(default_factory=list)
+
+    @property
+    def is_pending(self):
+        return not self.comment.is_public
+
+    @property
+    def is_author(self):
+        user = self.comment.user
+        return user is not None and user.is_staff
+
+    @property
+    def initials(self):
+        words = [word for word in self.comment.user_name.split() if word[:1].isalnum()]
+        letters = "".join(word[0] for word in words[:2]) or self.comment.user_name[:1] or "?"
+        return letters.upper()
+
+    @property
+    def avatar_variant(self):
+        """One of six colours, stable for a name (no style attribute needed)."""
+        return sum(map(ord, self.comment.user_name.lower())) % 6
+
+
+def comments_for(post, pending_ids=()):
+    """Published comments of `post`, plus this browser's own pending ones, in thread order."""
+    visible = Q(is_public=True)
+    if pending_ids:
+        visible |= Q(pk__in=list(pending_ids))
+    return (
+        XtdComment.norel_objects.filter(
+            visible,
+            content_type__app_label=post._meta.app_label,
+            content_type__model=post._meta.model_name,
+            object_pk=str(post.pk),
+            is_removed=False,
+        )
+        .select_related("user")
+        .order_by("thread_id", "order")
+    )
+
+
+def build_tree(comments):
+    """(roots, published_count). A reply whose parent is hidden is hidden too."""
+    nodes = {}
+    roots = []
+    published = 0
+    for comment in comments:
+        node = Node(comment)
+        if comment.parent_id in (0, comment.pk):
+            roots.append(node)
+        elif comment.parent_id in nodes:
+            nodes[comment.parent_id].children.append(node)
+        else:
+            continue
+        nodes[comment.pk] = node
+        published += comment.is_public
+    return roots, published

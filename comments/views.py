@@ -1,0 +1,260 @@
+"""Posting, replying, reporting and unsubscribing: server-rendered, no JS needed.
+
+We post through our own view rather than django-comments' `post_comment`:
+that one answers a blank 400 to a stale form, a bad hash or a closed post,
+and cannot run the flood check inside the write transaction.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_comments_xtd.models import XtdComment
+
+from blog.models import Post
+from comments import cookies, notify
+from comments.forms import CommentForm
+from comments.models import CommentReview
+from comments.moderation import comments_are_open, is_flooding, judge, lock_for_ip
+from comments.tree import Node
+
+try:
+    from portfolio.security import client_ip
+except ImportError:  # pragma: no cover - the security helpers are not there yet
+
+    def client_ip(request):
+        return request.META.get("REMOTE_ADDR", "")
+
+
+def _post_from(data):
+    """The published post a form names, or None."""
+    if data.get("content_type") != "blog.post":
+        return None
+    object_pk = data.get("object_pk", "")
+    if not object_pk.isdigit():
+        return None
+    return Post.objects.published().filter(pk=object_pk).first()
+
+
+def _form_page(request, post, form, notice="", status=200, preview=None):
+    return render(
+        request,
+        "comments/form_page.html",
+        {"post": post, "form": form, "notice": notice, "preview": preview},
+        status=status,
+    )
+
+
+def _problem_page(request, post, text, title, message, status):
+    return render(
+        request,
+        "comments/problem.html",
+        {"post": post, "text": text, "title": title, "message": message},
+        status=status,
+    )
+
+
+def _new_comment(form, post, request):
+    data = form.cleaned_data
+    user = request.user if request.user.is_authenticated else None
+    return XtdComment(
+        content_type=ContentType.objects.get_for_model(Post),
+        object_pk=str(post.pk),
+        site_id=settings.SITE_ID,
+        user=user,
+        user_name=data["name"],
+        user_email=data["email"],
+        user_url=data["url"],
+        comment=data["comment"],
+        submit_date=timezone.now(),
+        ip_address=client_ip(request) or None,
+        parent_id=data["reply_to"] or 0,
+        followup=data["followup"],
+        is_removed=False,
+    )
+
+
+def _duplicate_of(comment):
+    """The same text from the same person on the same post (a double click)."""
+    return (
+        XtdComment.norel_objects.filter(
+            content_type=comment.content_type,
+            object_pk=comment.object_pk,
+            user_email=comment.user_email,
+            comment=comment.comment,
+            parent_id=comment.parent_id,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+@require_POST
+def post_comment(request):
+    data = request.POST.copy()
+    if request.user.is_authenticated:
+        data["name"] = data.get("name") or request.user.get_full_name() or request.user.username
+        data["email"] = data.get("email") or request.user.email
+    text = data.get("comment", "")
+    post = _post_from(data)
+    if post is None:
+        return _problem_page(
+            request,
+            None,
+            text,
+            _("This post is not available"),
+            _("The post you wrote about cannot be found any more, so your comment was not saved."),
+            status=404,
+        )
+    if not comments_are_open(post):
+        return _problem_page(
+            request,
+            post,
+            text,
+            _("Comments are closed"),
+            _("Comments on this post are closed, so your comment was not saved."),
+            status=403,
+        )
+    form = CommentForm(post, data=data)
+    security_errors = form.security_errors()
+    if "honeypot" in security_errors:
+        return _problem_page(
+            request,
+            post,
+            text,
+            _("Your comment was not saved"),
+            _("A field meant to stay empty was filled in, as spam robots do."),
+            status=400,
+        )
+    if security_errors:
+        return _form_page(
+            request,
+            post,
+            form.with_fresh_security_data(),
+            notice=_(
+                "This form was open for too long or was changed on the way, so nothing was "
+                "saved. Your text is below: check it and send it again."
+            ),
+            status=400,
+        )
+    if form.errors:
+        return _form_page(request, post, form.with_fresh_security_data())
+    if "preview" in data:
+        preview = Node(_new_comment(form, post, request))
+        return _form_page(request, post, form.with_fresh_security_data(), preview=preview)
+    elapsed = form.seconds_since_displayed()
+    if elapsed is not None and elapsed < settings.COMMENTS_MIN_FILL_SECONDS:
+        return _form_page(
+            request,
+            post,
+            form.with_fresh_security_data(),
+            notice=_("That was quick! Take a moment to read your comment again, then send it."),
+            status=400,
+        )
+
+    comment = _new_comment(form, post, request)
+    with transaction.atomic():
+        lock_for_ip(comment.ip_address)
+        flooding = is_flooding(comment.ip_address)
+        if not flooding:
+            duplicate = _duplicate_of(comment)
+            if duplicate is not None:
+                comment = duplicate
+            else:
+                user = request.user if request.user.is_authenticated else None
+                verdict = judge(comment, user)
+                comment.is_public = verdict.is_public
+                comment.save()
+                if not verdict.is_public:
+                    CommentReview.objects.create(
+                        comment=comment, is_spam=verdict.is_spam, reason=verdict.reason
+                    )
+                if not verdict.is_public and not verdict.is_spam:
+                    saved = comment
+                    transaction.on_commit(lambda: notify.notify_author(saved))
+    if flooding:
+        return _form_page(
+            request,
+            post,
+            form.with_fresh_security_data(),
+            notice=_(
+                "You are sending comments too fast. Wait %(seconds)s seconds, then send it again."
+            )
+            % {"seconds": settings.COMMENTS_FLOOD_SECONDS},
+            status=429,
+        )
+
+    response = redirect(f"{post.get_absolute_url()}#c{comment.pk}")
+    if not comment.is_public:
+        cookies.add_pending(request, response, comment.pk)
+    if form.cleaned_data["remember"]:
+        data = form.cleaned_data
+        cookies.remember_commenter(response, data["name"], data["email"], data["url"])
+    elif cookies.COMMENTER_COOKIE in request.COOKIES:
+        cookies.forget_commenter(response)
+    return response
+
+
+def _public_comment_or_404(comment_id):
+    comment = get_object_or_404(
+        XtdComment.norel_objects.select_related("content_type"),
+        pk=comment_id,
+        is_public=True,
+        is_removed=False,
+        content_type__app_label="blog",
+        content_type__model="post",
+    )
+    post = Post.objects.published().filter(pk=comment.object_pk).first()
+    if post is None:
+        raise Http404
+    return comment, post
+
+
+def reply(request, comment_id):
+    """The reply form under one comment, for browsers without JavaScript."""
+    parent, post = _public_comment_or_404(comment_id)
+    form = None
+    if comments_are_open(post) and parent.allow_thread():
+        form = CommentForm(post, initial={"reply_to": parent.pk})
+    return render(
+        request,
+        "comments/reply.html",
+        {"post": post, "node": Node(parent), "form": form, "is_open": comments_are_open(post)},
+    )
+
+
+def report(request, comment_id):
+    """Ask, then send a published comment back to the author's moderation queue."""
+    comment, post = _public_comment_or_404(comment_id)
+    if request.method == "POST":
+        with transaction.atomic():
+            review, _created = CommentReview.objects.get_or_create(comment=comment)
+            review.report_count += 1
+            review.reported_at = timezone.now()
+            review.reason = "reported"
+            review.save()
+            comment.is_public = False
+            comment.save()
+            transaction.on_commit(lambda: notify.notify_author(comment))
+        return render(request, "comments/reported.html", {"post": post})
+    return render(request, "comments/report.html", {"post": post, "node": Node(comment)})
+
+
+def unsubscribe(request, token):
+    """Stop the follow-up emails of one post for one address (asks first)."""
+    data = notify.read_unsubscribe_token(token)
+    post = data and Post.objects.filter(pk=data["post"]).first()
+    if not post:
+        return render(request, "comments/unsubscribe_invalid.html", status=400)
+    if request.method == "POST":
+        XtdComment.norel_objects.filter(
+            content_type=ContentType.objects.get_for_model(Post),
+            object_pk=str(post.pk),
+            user_email__iexact=data["email"],
+        ).update(followup=False)
+        return render(request, "comments/unsubscribed.html", {"post": post})
+    return render(request, "comments/unsubscribe.html", {"post": post, "email": data["email"]})
