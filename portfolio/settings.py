@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Pages showing a visitor's own pending comment or remembered name are never cached.
+    "comments.middleware.personal_pages",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -262,6 +264,20 @@ COMMENTS_XTD_CONFIRM_EMAIL = False
 COMMENTS_XTD_SALT = SECRET_KEY.encode()[:32]
 COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
 COMMENTS_XTD_CONTACT_EMAIL = OWNER_EMAIL
+COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
+COMMENTS_XTD_THREADED_EMAILS = False
+# Comment moderation policy, read by comments/moderation.py (see docs/architecture.md).
+COMMENT_MAX_LENGTH = env.get_int("COMMENT_MAX_LENGTH", 3000, minimum=100)
+COMMENTS_TIMEOUT = 60 * 60 * 6  # seconds a displayed form stays valid
+COMMENTS_AUTO_APPROVE_RETURNING = env.get_bool("COMMENTS_AUTO_APPROVE_RETURNING", True)
+COMMENTS_MIN_FILL_SECONDS = env.get_int("COMMENTS_MIN_FILL_SECONDS", 3, minimum=0)
+COMMENTS_FLOOD_SECONDS = env.get_int("COMMENTS_FLOOD_SECONDS", 15, minimum=0)
+COMMENTS_MAX_LINKS = env.get_int("COMMENTS_MAX_LINKS", 2, minimum=0)
+COMMENTS_DISALLOWED_WORDS = env.get_list(
+    "COMMENTS_DISALLOWED_WORDS", ["viagra", "cialis", "casino", "porn", "crypto giveaway"]
+)
+COMMENTS_CLOSE_AFTER_DAYS = env.get_int("COMMENTS_CLOSE_AFTER_DAYS", 365, minimum=0)
+COMMENTS_IP_RETENTION_DAYS = env.get_int("COMMENTS_IP_RETENTION_DAYS", 30, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("", include("portfolio.profile_urls")),
     path("blog/", include("blog.urls")),
+    path("comments/", include("comments.urls")),
     prefix_default_language=False,
 )
 
