@@ -1,12 +1,173 @@
-from django.contrib import admin
+from content_editor.admin import ContentEditor, ContentEditorInline
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from blog.models import Post
+from blog.models import (
+    Author,
+    Category,
+    Figure,
+    GalleryImage,
+    OldSlug,
+    Post,
+    PullQuote,
+    Question,
+    RichText,
+    Series,
+    Tag,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["name", "item_label", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_site_owner"]
+    search_fields = ["name"]
+
+
+class OldSlugInline(admin.TabularInline):
+    model = OldSlug
+    extra = 0
+    fields = ["slug", "created_at"]
+    readonly_fields = ["created_at"]
+    verbose_name_plural = _("Old addresses (redirect here)")
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    title = _("visibility")
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [("online", _("Online")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "online":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "draft":
+            return queryset.filter(status=Post.Status.DRAFT)
+        return queryset
+
+
+def _block(model, **options):
+    return ContentEditorInline.create(model, **options)
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at"]
-    list_filter = ["status"]
-    search_fields = ["title", "standfirst"]
+class PostAdmin(ContentEditor):
+    list_display = ["title", "status_label", "published_at", "category", "series", "preview_link"]
+    list_filter = [VisibilityFilter, "category", "series", "language", "tags"]
+    list_select_related = ["category", "series"]
+    search_fields = ["title", "standfirst", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
+    autocomplete_fields = ["tags", "category", "series", "author"]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["preview_link"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", "standfirst", "slug", "status", "published_at", "preview_link"]},
+        ),
+        (
+            _("Classification"),
+            {"fields": ["author", "language", "category", "tags", "series", "series_number"]},
+        ),
+        (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption", "cover_credit"]}),
+        (
+            _("Update note"),
+            {"fields": ["updated_on", "update_note"], "classes": ["collapse"]},
+        ),
+        (
+            _("Search engines and sharing"),
+            {"fields": ["meta_description", "social_image"], "classes": ["collapse"]},
+        ),
+        (_("Comments"), {"fields": ["is_open_for_comments"]}),
+    ]
+    inlines = [
+        _block(RichText, button=_("Text")),
+        _block(Figure, button=_("Figure")),
+        _block(GalleryImage, button=_("Gallery photo")),
+        _block(PullQuote, button=_("Pull quote")),
+        _block(Question, button=_("Question")),
+        OldSlugInline,
+    ]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        owner = Author.objects.filter(is_site_owner=True).first()
+        if owner and "author" not in initial:
+            initial["author"] = owner.pk
+        return initial
+
+    def changelist_view(self, request, extra_context=None):
+        now = timezone.now()
+        counts = Post.objects.aggregate(
+            drafts=Count("pk", filter=Q(status=Post.Status.DRAFT)),
+            scheduled=Count("pk", filter=Q(status=Post.Status.PUBLISHED, published_at__gt=now)),
+        )
+        extra_context = {**(extra_context or {}), "post_counts": counts}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, post):
+        if post.is_scheduled:
+            return _("Scheduled")
+        return post.get_status_display()
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, post):
+        if not post.pk:
+            return "–"
+        if post.is_public:
+            return format_html('<a href="{}">{}</a>', post.get_absolute_url(), _("View on site"))
+        return format_html('<a href="{}">{}</a>', post.get_preview_url(), _("Preview"))
+
+    def view_on_site(self, post):
+        return post.get_absolute_url() if post.is_public else post.get_preview_url()
+
+    @admin.action(description=_("Publish the selected posts"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.update(status=Post.Status.PUBLISHED)
+        self.message_user(
+            request,
+            ngettext("%(count)d post published.", "%(count)d posts published.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Unpublish the selected posts (back to draft)"), permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Post.Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext("%(count)d post back to draft.", "%(count)d posts back to draft.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

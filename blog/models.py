@@ -1,5 +1,6 @@
 from content_editor.models import Region, create_plugin_base
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
@@ -323,6 +324,14 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.cover and not self.cover_alt.strip():
+            raise ValidationError(
+                {"cover_alt": _("Describe the image for people who cannot see it.")}
+            )
+        if self.series_number is not None and not self.series_id:
+            raise ValidationError({"series": _("Choose the series this number belongs to.")})
 
     def get_preview_url(self):
         return reverse("blog:post_preview", kwargs={"pk": self.pk})
