@@ -235,7 +235,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15, mi
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "portfolio.security.client_ip"
-AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "portfolio.security.lockout_response"
 AXES_VERBOSE = False
 
 CONTENT_SECURITY_POLICY = {
