@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PortfolioConfig(AppConfig):
     name = "portfolio"
     verbose_name = _("Profile")
+
+    def ready(self):
+        from portfolio import page_cache
+
+        page_cache.connect_signals()

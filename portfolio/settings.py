@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After CSRF, so a visitor served a cached page still gets their own CSRF cookie.
+    "portfolio.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -131,6 +133,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Anonymous full-page cache (portfolio/page_cache.py): at most this many seconds per
+# page, well under COMMENTS_TIMEOUT (the forms' timestamps); 0 turns it off.
+PAGE_CACHE_SECONDS = env.get_int("PAGE_CACHE_SECONDS", 600, minimum=0)
 
 # Email: console by default, any backend through EMAIL_URL (smtp://, submission://…).
 EMAIL_URL = env.get_str("EMAIL_URL")

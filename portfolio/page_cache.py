@@ -1,0 +1,374 @@
+"""The anonymous page cache: whole responses for visitors, shared by every worker, always fresh.
+
+Rules (docs/performance.md explains them):
+
+- Only GET/HEAD requests without a session cookie (a likely author), without the messages
+  cookie or a visitor-specific `vitrine_*` cookie, outside the admin, the health check,
+  media and previews, with no query parameter other than `page` and `q`.
+- Only 200 responses that set no cookie, are not marked private/no-cache/no-store, and
+  did not touch the session or add a message.
+- One cache entry per URL (the language is in the URL). Each entry carries the
+  *generation* it was rendered under; any model saved or deleted (except the exclusion
+  list) replaces the generation, so the next request from any worker renders afresh.
+  The generation is read *before* rendering: a page rendered while data changed is
+  stored under the old generation and never served.
+- The deploy version (a hash of the code, templates, catalogs, static manifest and a few
+  settings, taken at process start) is part of the key: a deploy never serves old pages.
+- An entry never outlives the next scheduled publication, nor PAGE_CACHE_SECONDS.
+- CSRF tokens are cut out of the stored body and each visitor gets their own on a hit, so
+  pages with forms stay cacheable and every visitor can post.
+"""
+
+import hashlib
+import logging
+import math
+import re
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.utils.cache import cc_delim_re, get_conditional_response
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page_cache:generation"
+ALLOWED_QUERY_PARAMETERS = frozenset({"page", "q"})
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Models whose changes never show on a public page (`app_label` or `app_label.Model`).
+# Everything else invalidates: forgetting a model here costs a little speed, forgetting
+# one in an allow-list would cost a stale page.
+DEFAULT_IGNORED_MODELS = (
+    "sessions",
+    "admin",
+    "contenttypes",
+    "axes",
+    "auth.Permission",
+    "portfolio.ContactMessage",
+)
+# Settings that change what pages show without a code change (read from the environment).
+VERSIONED_SETTINGS = (
+    "SITE_NAME",
+    "SITE_URL",
+    "LANGUAGE_CODE",
+    "TIME_ZONE",
+    "STATIC_URL",
+    "MEDIA_URL",
+    "ADMIN_PATH",
+    "DEBUG",
+)
+CODE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".json", ".svg"}
+CSRF_TOKEN_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+MESSAGES_COOKIE = "messages"
+VISITOR_COOKIE_PREFIX = "vitrine_"
+
+_deploy_version = None
+_excluded_paths = None
+
+
+def page_cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def cache_seconds():
+    return getattr(settings, "PAGE_CACHE_SECONDS", 600)
+
+
+# Invalidation -----------------------------------------------------------------
+
+
+def invalidate_pages():
+    """Make every cached page stale, for every worker and machine sharing the cache."""
+    try:
+        page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        logger.exception("Page cache: could not replace the generation")
+
+
+def invalidate_pages_now_and_after_commit(using=DEFAULT_DB_ALIAS):
+    """Invalidate now, and again once the transaction commits.
+
+    The second time matters: a request that read the generation after the first
+    invalidation but the data before the commit would otherwise store an old page
+    under the new generation. The first keeps readers of the same transaction (tests)
+    right.
+    """
+    invalidate_pages()
+    connection = connections[using]
+    if connection.in_atomic_block:
+        registered = any(entry[1] is invalidate_pages for entry in connection.run_on_commit)
+        if not registered:
+            transaction.on_commit(invalidate_pages, using=using)
+
+
+def _is_ignored(model):
+    ignored = getattr(settings, "PAGE_CACHE_IGNORED_MODELS", DEFAULT_IGNORED_MODELS)
+    meta = model._meta
+    return meta.app_label in ignored or meta.label in ignored
+
+
+def invalidate_pages_on_model_change(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    # m2m_changed says pre_add/post_add…: the change is done only at post_*.
+    if not kwargs.get("action", "post_").startswith("post_") or _is_ignored(sender):
+        return
+    invalidate_pages_now_and_after_commit(using)
+
+
+def invalidate_pages_on_setting_change(setting, **kwargs):
+    global _excluded_paths
+    _excluded_paths = None
+    invalidate_pages()
+
+
+def connect_signals():
+    """Called from PortfolioConfig.ready(): every model change invalidates the pages."""
+    for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
+        signal.connect(invalidate_pages_on_model_change, dispatch_uid=f"page_cache_{name}")
+    setting_changed.connect(invalidate_pages_on_setting_change, dispatch_uid="page_cache_settings")
+
+
+# Keys --------------------------------------------------------------------------
+
+
+def deploy_version():
+    """A hash of what a deploy changes: code, templates, catalogs, static manifest, settings.
+
+    Content, not modification times, so machines running the same release share entries.
+    """
+    global _deploy_version
+    if _deploy_version is None:
+        digest = hashlib.blake2b(digest_size=8)
+        digest.update(django.get_version().encode())
+        for name in VERSIONED_SETTINGS:
+            digest.update(f"{name}={getattr(settings, name, '')!r};".encode())
+        base = Path(settings.BASE_DIR)
+        roots = [base / name for name in ("portfolio", "blog", "comments", "templates", "locale")]
+        files = [
+            path
+            for root in roots
+            if root.is_dir()
+            for path in root.rglob("*")
+            if path.suffix in CODE_SUFFIXES and path.is_file()
+        ]
+        files.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
+        for path in sorted(files):
+            try:
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+            except (OSError, ValueError):
+                continue
+        _deploy_version = digest.hexdigest()
+    return _deploy_version
+
+
+def entry_key(request):
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
+    return f"page_cache:{deploy_version()}:{digest}"
+
+
+def excluded_paths():
+    global _excluded_paths
+    if _excluded_paths is None:
+        patterns = getattr(settings, "PAGE_CACHE_EXCLUDED_PATHS", None)
+        if patterns is None:
+            patterns = [
+                rf"^/{re.escape(settings.ADMIN_PATH)}/",
+                r"^/healthz",
+                rf"^/{re.escape(settings.MEDIA_URL.strip('/'))}/",
+                r"/preview/",
+            ]
+        _excluded_paths = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+    return _excluded_paths
+
+
+# Rules -------------------------------------------------------------------------
+
+
+def request_is_cacheable(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if (
+        settings.SESSION_COOKIE_NAME in cookies
+        or MESSAGES_COOKIE in cookies
+        or any(name.startswith(VISITOR_COOKIE_PREFIX) for name in cookies)
+        or "HTTP_AUTHORIZATION" in request.META
+    ):
+        return False
+    if not ALLOWED_QUERY_PARAMETERS.issuperset(request.GET.keys()):
+        return False
+    return not excluded_paths().search(request.path_info)
+
+
+def response_is_cacheable(request, response):
+    if response.status_code != 200 or response.streaming:
+        return False
+    if getattr(response, "page_cache_exempt", False):
+        return False
+    cache_control = {
+        directive.split("=", 1)[0].strip().lower()
+        for directive in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if cache_control & {"private", "no-cache", "no-store"}:
+        return False
+    if "*" in response.get("Vary", ""):
+        return False
+    if any(name != settings.CSRF_COOKIE_NAME for name in response.cookies):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    if messages is not None and getattr(messages, "added_new", False):
+        return False
+    return len(response.content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", 2_000_000)
+
+
+def next_scheduled_publication(since):
+    """The publication time of the next scheduled post, or None: pages expire by then."""
+    from django.db.models import Min
+
+    from blog.models import Post
+
+    return Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=since).aggregate(
+        next=Min("published_at")
+    )["next"]
+
+
+def split_csrf_tokens(request, body):
+    """Cut this visitor's CSRF tokens out of the body: the parts to join with another's."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return [body]
+    parts, start = [], 0
+    for match in CSRF_TOKEN_CANDIDATE.finditer(body):
+        token = match.group().decode()
+        if _unmask_cipher_token(token) == secret:
+            parts.append(body[start : match.start()])
+            start = match.end()
+    parts.append(body[start:])
+    return parts
+
+
+def etag_for(entry, request):
+    if len(entry["parts"]) == 1:
+        return f'"{entry["digest"]}"'
+    # Pages with a form: the visitor's own CSRF secret is part of the representation.
+    secret = request.META.get("CSRF_COOKIE", "")
+    digest = hashlib.blake2b(f"{entry['digest']}:{secret}".encode(), digest_size=12)
+    return f'"{digest.hexdigest()}"'
+
+
+# Middleware ----------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serve and store whole pages for anonymous visitors (see the module docstring).
+
+    Placed after CsrfViewMiddleware, so that the CSRF cookie of a visitor served from
+    the cache is set on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if cache_seconds() <= 0:
+            return self.get_response(request)
+        if not request_is_cacheable(request):
+            response = self.get_response(request)
+            if request.method in UNSAFE_METHODS and excluded_paths().search(request.path_info):
+                # Admin actions may update rows in bulk, which sends no model signal.
+                invalidate_pages_now_and_after_commit()
+            response.headers.setdefault("X-Cache", "BYPASS")
+            return response
+
+        started_at = time.time()
+        key = entry_key(request)
+        try:
+            found = page_cache().get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                # Missing (first start, cleared or evicted): a new random one, so that no
+                # entry stored before can match it.
+                page_cache().add(GENERATION_KEY, uuid.uuid4().hex, None)
+                generation = page_cache().get(GENERATION_KEY)
+        except Exception:
+            logger.exception("Page cache: unavailable, serving without it")
+            return self.get_response(request)
+
+        entry = found.get(key)
+        if (
+            entry is not None
+            and generation is not None
+            and entry["generation"] == generation
+            and entry["expires_at"] > started_at
+        ):
+            return self.respond_from(entry, request)
+
+        response = self.get_response(request)
+        if generation is not None and response_is_cacheable(request, response):
+            entry = self.store(request, response, key, generation, started_at)
+            if entry is not None:
+                response["X-Cache"] = "MISS"
+                return self.finish(entry, request, response)
+        response.headers.setdefault("X-Cache", "BYPASS")
+        return response
+
+    def store(self, request, response, key, generation, started_at):
+        timeout = cache_seconds()
+        # Compared with the request's start: a post published while the page rendered
+        # is still ahead of it, and the entry expires when it appears.
+        scheduled = next_scheduled_publication(since=datetime.fromtimestamp(started_at, tz=UTC))
+        if scheduled is not None:
+            timeout = min(timeout, math.floor(scheduled.timestamp() - started_at))
+        if timeout <= 0:
+            return None
+        parts = split_csrf_tokens(request, response.content)
+        digest = hashlib.blake2b(b"\0".join(parts), digest_size=12)
+        digest.update(repr(sorted(response.items())).encode())
+        entry = {
+            "generation": generation,
+            "expires_at": started_at + timeout,
+            "parts": parts,
+            "headers": [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in ("set-cookie", "content-length", "x-cache")
+            ],
+            "digest": digest.hexdigest(),
+        }
+        try:
+            page_cache().set(key, entry, timeout)
+        except Exception:
+            logger.exception("Page cache: could not store %s", request.path)
+            return None
+        return entry
+
+    def respond_from(self, entry, request):
+        parts = entry["parts"]
+        if len(parts) == 1:
+            body = parts[0]
+        else:
+            # This visitor's own token (and CSRF cookie, set by CsrfViewMiddleware).
+            body = get_token(request).encode().join(parts)
+        response = HttpResponse(body)
+        for name, value in entry["headers"]:
+            response[name] = value
+        response["X-Cache"] = "HIT"
+        return self.finish(entry, request, response)
+
+    def finish(self, entry, request, response):
+        response["ETag"] = etag_for(entry, request)
+        # Browsers keep the page but ask each time; an unchanged page costs a 304.
+        response.headers.setdefault("Cache-Control", "no-cache")
+        return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -1,0 +1,254 @@
+"""The anonymous page cache: fast for visitors, never stale, invisible to the author.
+
+Run on the file cache by default and on Redis when REDIS_URL is set (CI does both).
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sites.models import Site
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import timezone
+from django.utils.text import slugify
+
+from blog.models import Post
+
+pytestmark = pytest.mark.django_db
+
+
+def make_post(**fields):
+    fields.setdefault("title", "Un billet")
+    fields.setdefault("slug", slugify(fields["title"]))
+    fields.setdefault("status", Post.Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(days=1))
+    return Post.objects.create(**fields)
+
+
+def csrf_token_in(html):
+    marker = 'name="csrfmiddlewaretoken" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : start + 64]
+
+
+def test_second_visit_is_served_from_the_cache_without_any_query(client, django_assert_num_queries):
+    make_post(title="Premier billet")
+    first = client.get("/blog/")
+    assert first["X-Cache"] == "MISS"
+    with django_assert_num_queries(0):
+        second = client.get("/blog/")
+    assert second["X-Cache"] == "HIT"
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    # Headers added around the cache still come with a cached page.
+    assert "default-src 'self'" in second["Content-Security-Policy"]
+    assert second["Content-Language"] == "fr"
+
+
+def test_each_language_and_page_number_is_its_own_entry(client):
+    for number in range(12):
+        make_post(title=f"Billet {number}")
+    french = client.get("/blog/")
+    english = client.get("/en/blog/")
+    assert english["X-Cache"] == "MISS"
+    assert '<html lang="en">' in english.content.decode()
+    assert '<html lang="fr">' in client.get("/blog/").content.decode()
+    assert client.get("/blog/?page=2")["X-Cache"] == "MISS"
+    assert client.get("/blog/?page=2")["X-Cache"] == "HIT"
+    assert client.get("/blog/")["X-Cache"] == "HIT"
+    assert french.content != client.get("/blog/?page=2").content
+
+
+def test_a_saved_post_shows_on_the_very_next_request(client):
+    post = make_post(title="Titre provisoire")
+    client.get("/blog/")
+    assert client.get("/blog/")["X-Cache"] == "HIT"
+
+    post.title = "Titre définitif"
+    post.save()
+    response = client.get("/blog/")
+    assert response["X-Cache"] == "MISS"
+    assert "Titre définitif" in response.content.decode()
+    assert "Titre provisoire" not in response.content.decode()
+
+
+def test_a_deleted_post_disappears_on_the_very_next_request(client):
+    make_post(title="Billet gardé")
+    doomed = make_post(title="Billet retiré")
+    assert "Billet retiré" in client.get("/").content.decode()
+    doomed.delete()
+    html = client.get("/").content.decode()
+    assert "Billet retiré" not in html
+    assert "Billet gardé" in html
+
+
+def test_an_approved_comment_shows_on_the_very_next_request(client):
+    from django_comments_xtd.models import XtdComment
+
+    post = make_post(title="Billet commenté")
+    comment = XtdComment.objects.create(
+        content_type=ContentType.objects.get_for_model(Post),
+        object_pk=str(post.pk),
+        site=Site.objects.get_current(),
+        user_name="Camille",
+        user_email="camille@example.org",
+        comment="Merci pour ce retour d’expérience très concret.",
+        is_public=False,
+    )
+    url = post.get_absolute_url()
+    assert "très concret" not in client.get(url).content.decode()
+    assert client.get(url)["X-Cache"] == "HIT"
+
+    comment.is_public = True
+    comment.save()
+    assert "très concret" in client.get(url).content.decode()
+
+    comment.is_removed = True
+    comment.save()
+    assert "très concret" not in client.get(url).content.decode()
+
+
+def test_an_edited_profile_shows_on_the_very_next_request(client, demo):
+    from portfolio.models import Profile
+
+    assert client.get("/profile/").status_code == 200
+    assert client.get("/profile/")["X-Cache"] == "HIT"
+    profile = Profile.objects.get()
+    profile.headline = "Cheffe de produit, nouvelle formule"
+    profile.save()
+    assert "Cheffe de produit, nouvelle formule" in client.get("/profile/").content.decode()
+
+
+def test_a_scheduled_post_appears_at_its_time_although_the_page_was_cached(client):
+    make_post(title="Billet ancien")
+    publication = timezone.now() + timedelta(seconds=2)
+    make_post(title="Billet programmé", published_at=publication)
+
+    assert "Billet programmé" not in client.get("/blog/").content.decode()
+    assert client.get("/blog/")["X-Cache"] == "HIT"
+
+    time.sleep(max(0, (publication - timezone.now()).total_seconds()) + 0.05)
+    response = client.get("/blog/")
+    assert "Billet programmé" in response.content.decode()
+
+
+def test_the_author_always_sees_fresh_pages(client):
+    make_post(title="Billet public")
+    client.get("/blog/")
+    author = get_user_model().objects.create_user("author", password="x", is_staff=True)
+    client.force_login(author)
+    for _ in range(2):
+        response = client.get("/blog/")
+        assert response["X-Cache"] == "BYPASS"
+        assert "Billet public" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path, cookies",
+    [
+        ("/blog/?utm_source=newsletter", {}),
+        ("/blog/", {"vitrine_remember": "Camille"}),
+        ("/blog/", {"messages": "x"}),
+        ("/healthz", {}),
+    ],
+)
+def test_personal_or_odd_requests_are_never_served_from_the_cache(client, path, cookies):
+    make_post(title="Billet")
+    client.cookies.load(cookies)
+    for _ in range(2):
+        assert client.get(path)["X-Cache"] == "BYPASS"
+
+
+def test_errors_and_posts_are_not_cached(client):
+    assert client.get("/blog/no-such-post/").status_code == 404
+    assert client.get("/blog/no-such-post/")["X-Cache"] == "BYPASS"
+    assert client.post("/blog/")["X-Cache"] == "BYPASS"
+
+
+def test_the_admin_is_never_cached(admin_client):
+    assert admin_client.get("/admin/")["X-Cache"] == "BYPASS"
+    anonymous = Client()
+    for _ in range(2):
+        response = anonymous.get("/admin/login/")
+        assert response.get("X-Cache") == "BYPASS"
+
+
+def test_a_setting_change_shows_on_the_next_request(client):
+    client.get("/")
+    with override_settings(SITE_NAME="Nouveau nom"):
+        assert "Nouveau nom" in client.get("/").content.decode()
+    assert "Nouveau nom" not in client.get("/").content.decode()
+
+
+def test_two_visitors_of_a_cached_form_each_get_their_own_working_token():
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page_one = first.get("/contact/")
+    page_two = second.get("/contact/")
+    assert page_one["X-Cache"] == "MISS"
+    assert page_two["X-Cache"] == "HIT"
+
+    secrets = []
+    for visitor, page in ((first, page_one), (second, page_two)):
+        cookie = visitor.cookies["csrftoken"].value
+        token = csrf_token_in(page.content.decode())
+        assert _unmask_cipher_token(token) == cookie
+        secrets.append(cookie)
+        # The form's own validation answers, not a CSRF refusal.
+        response = visitor.post("/contact/", {"csrfmiddlewaretoken": token})
+        assert response.status_code != 403
+    assert secrets[0] != secrets[1]
+    # Without the token, the refusal still happens: the check is on.
+    assert Client(enforce_csrf_checks=True).post("/contact/", {}).status_code == 403
+
+
+def test_a_page_without_a_form_sets_no_cookie(client):
+    make_post(title="Billet")
+    client.get("/blog/")
+    response = client.get("/blog/")
+    assert response["X-Cache"] == "HIT"
+    assert "csrftoken" not in response.cookies
+
+
+def test_an_unchanged_page_answers_304_and_a_changed_one_200(client):
+    post = make_post(title="Billet")
+    etag = client.get("/blog/")["ETag"]
+    assert client.get("/blog/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get("/blog/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+    post.title = "Billet corrigé"
+    post.save()
+    response = client.get("/blog/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Billet corrigé" in response.content.decode()
+    assert response["ETag"] != etag
+
+
+def test_a_page_with_a_form_answers_304_to_its_own_visitor_only():
+    first, second = Client(), Client()
+    etag = first.get("/contact/")["ETag"]
+    assert first.get("/contact/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # Another visitor (another CSRF cookie) must not reuse the first one's page.
+    second.get("/contact/")
+    assert second.get("/contact/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_head_is_answered_from_the_same_entry(client):
+    make_post(title="Billet")
+    client.get("/blog/")
+    response = client.head("/blog/")
+    assert response.status_code == 200
+    assert response["X-Cache"] == "HIT"
+    assert response.content == b""
+
+
+def test_the_cache_can_be_turned_off(client, django_assert_num_queries):
+    make_post(title="Billet")
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        client.get("/blog/")
+        response = client.get("/blog/")
+        assert "X-Cache" not in response
