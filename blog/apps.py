@@ -12,3 +12,7 @@ class BlogConfig(AppConfig):
         from blog.signals import remember_old_slug
 
         pre_save.connect(remember_old_slug, sender=Post, dispatch_uid="blog_remember_old_slug")
+
+        from blog import search_signals
+
+        search_signals.connect(self)

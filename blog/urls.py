@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import views
+from blog import feeds, views, views_search
 
 app_name = "blog"
 urlpatterns = [
@@ -10,6 +10,13 @@ urlpatterns = [
     path("series/<slug:slug>/", views.series, name="series"),
     path("<int:year>/", views.year_archive, name="year"),
     path("preview/<int:pk>/", views.post_preview, name="post_preview"),
+    path("search/", views_search.search, name="search"),
+    path("feed/rss/", feeds.PostsFeed(), name="feed_rss"),
+    path("feed/atom/", feeds.PostsAtomFeed(), name="feed_atom"),
+    path("feed/category/<slug:slug>/rss/", feeds.CategoryFeed(), name="category_feed_rss"),
+    path("feed/category/<slug:slug>/atom/", feeds.CategoryAtomFeed(), name="category_feed_atom"),
+    path("feed/tag/<slug:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),
+    path("feed/tag/<slug:slug>/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
     # Keep this last: any other route above would otherwise be read as a slug.
     path("<slug:slug>/", views.post_detail, name="post_detail"),
 ]

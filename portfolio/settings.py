@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "imagekit",
     "content_editor",
     "django_prose_editor",
@@ -112,6 +113,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # Full-text search lookups and types (blog search uses PostgreSQL's own search there).
+    INSTALLED_APPS.append("django.contrib.postgres")
 
 # Cache: Redis when REDIS_URL is set. Otherwise a file cache in var/, which
 # every gunicorn worker shares (local memory would give each worker its own).

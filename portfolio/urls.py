@@ -1,15 +1,23 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
+from blog.sitemaps import BlogListSitemap, PostSitemap
 from portfolio import views
 from portfolio.media import serve_media
+from portfolio.sitemaps import PagesSitemap, robots_txt
+
+SITEMAPS = {"pages": PagesSitemap, "blog": BlogListSitemap, "posts": PostSitemap}
 
 # Pages live in French at the root and in English under /en/: one URL per
 # language keeps every page cacheable and gives search engines hreflang pairs.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # For crawlers, one per site (hreflang alternates inside): outside the language prefixes.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
 ]
 

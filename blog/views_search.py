@@ -1,0 +1,25 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from blog.search import clean_query, highlight, search_posts
+
+RESULTS_PER_PAGE = 10
+
+
+def search(request):
+    """`/blog/search/?q=`: a plain GET form, so it works without JavaScript."""
+    query = clean_query(request.GET.get("q"))
+    page = Paginator(search_posts(query), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    results = [
+        {
+            "post": post,
+            "title": highlight(post.search_title or post.title),
+            "snippet": highlight(post.search_snippet),
+        }
+        for post in page.object_list
+    ]
+    return render(
+        request,
+        "blog/search.html",
+        {"query": query, "page": page, "results": results},
+    )

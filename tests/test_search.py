@@ -1,0 +1,189 @@
+"""Blog search: ranked, accent-insensitive, published posts only, safe snippets.
+
+Runs on SQLite (FTS5) and, with DATABASE_URL, on PostgreSQL (its own full-text search).
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from blog.models import Post, RichText
+from blog.search import search_posts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def make_post(django_capture_on_commit_callbacks):
+    """A published post with its text in a rich text block, indexed as the admin would."""
+    counter = iter(range(1, 10_000))
+
+    def make(title, text="", **fields):
+        fields.setdefault("slug", f"post-{next(counter)}")
+        fields.setdefault("status", Post.Status.PUBLISHED)
+        fields.setdefault("published_at", timezone.now() - timedelta(days=1))
+        # The index is written when the transaction commits, blocks included.
+        with django_capture_on_commit_callbacks(execute=True):
+            post = Post.objects.create(title=title, **fields)
+            if text:
+                RichText.objects.create(parent=post, region="body", ordering=10, text=text)
+        return post
+
+    return make
+
+
+def result_titles(client, query, path="/blog/search/"):
+    html = client.get(path, {"q": query}).content.decode()
+    titles = re.findall(r'<h2 class="search-result__title"><a href="[^"]*">(.*?)</a>', html)
+    return [re.sub(r"</?mark>", "", title) for title in titles]
+
+
+def test_a_title_match_ranks_above_a_body_only_match(client, make_post):
+    make_post("Notes de terrain", "<p>Un mot sur la cartographie des risques.</p>")
+    make_post("La cartographie des risques", "<p>Une méthode simple.</p>")
+    assert result_titles(client, "cartographie") == [
+        "La cartographie des risques",
+        "Notes de terrain",
+    ]
+
+
+def test_accents_are_optional_in_french(client, make_post):
+    make_post("Dix ans de métier", "<p>Le développement d’une équipe prend du temps.</p>")
+    assert result_titles(client, "developpement") == ["Dix ans de métier"]
+    assert result_titles(client, "équipe") == ["Dix ans de métier"]
+    assert result_titles(client, "EQUIPE") == ["Dix ans de métier"]
+
+
+def test_drafts_and_scheduled_posts_are_never_found(client, make_post):
+    make_post("Billet public sur la migration", "<p>migration</p>")
+    make_post("Brouillon sur la migration", "<p>migration</p>", status=Post.Status.DRAFT)
+    make_post(
+        "Billet programmé sur la migration",
+        "<p>migration</p>",
+        published_at=timezone.now() + timedelta(days=2),
+    )
+    assert result_titles(client, "migration") == ["Billet public sur la migration"]
+
+
+def test_a_scheduled_post_is_found_once_its_time_has_come(client, make_post):
+    post = make_post(
+        "Annonce", "<p>inauguration</p>", published_at=timezone.now() + timedelta(hours=1)
+    )
+    assert result_titles(client, "inauguration") == []
+    # Time passes: nothing is saved, the post simply becomes public. (The page
+    # cache keeps no page beyond the next publication; moving the clock by hand
+    # skips that, so it is emptied here.)
+    Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    cache.clear()
+    assert result_titles(client, "inauguration") == ["Annonce"]
+
+
+def test_matched_words_are_highlighted_and_everything_else_escaped(client, make_post):
+    make_post(
+        "Sécurité du navigateur",
+        "<p>Taper &lt;script&gt;alert(1)&lt;/script&gt; dans un formulaire teste "
+        "la sécurité du site.</p>",
+    )
+    html = client.get("/blog/search/", {"q": "securite"}).content.decode()
+    assert "<mark>Sécurité</mark> du navigateur" in html
+    assert "<mark>sécurité</mark>" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+
+
+def test_the_query_is_shown_escaped_in_the_title_and_the_form(client, make_post):
+    html = client.get("/blog/search/", {"q": '<b>"x"</b>'}).content.decode()
+    assert "<b>" not in html
+    assert "&lt;b&gt;" in html
+
+
+def test_empty_state_invites_to_search(client, db):
+    response = client.get("/blog/search/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<meta name="robots" content="noindex' in html
+    assert 'name="q"' in html
+    assert "search-result" not in html
+    assert 'role="status"' not in html
+
+
+def test_no_results_state_suggests_what_to_try(client, make_post):
+    make_post("Un billet", "<p>texte</p>")
+    html = client.get("/blog/search/", {"q": "introuvable"}).content.decode()
+    assert "Recherche : introuvable" in html
+    assert "Aucun billet ne correspond" in html
+    assert 'href="/blog/"' in html
+
+
+def test_search_syntax_in_the_query_is_harmless(client, make_post):
+    make_post("Produit et équipe", "<p>backlog</p>")
+    for query in ['"', "AND OR NOT", "title:x", "back*", "NEAR(a b)", "(", "'; DROP TABLE"]:
+        assert client.get("/blog/search/", {"q": query}).status_code == 200
+    assert result_titles(client, 'backlog"') == ["Produit et équipe"]
+
+
+def test_results_are_paginated_and_keep_the_query(client, make_post):
+    for number in range(12):
+        make_post(f"Rétrospective {number}", "<p>rétrospective</p>")
+    html = client.get("/blog/search/", {"q": "retrospective"}).content.decode()
+    assert "12 billets trouvés" in html
+    assert html.count('class="search-result"') == 10
+    assert 'href="?q=retrospective&amp;page=2"' in html
+    page_two = client.get("/blog/search/", {"q": "retrospective", "page": 2}).content.decode()
+    assert page_two.count('class="search-result"') == 2
+
+
+def test_english_page_uses_english_words(client, make_post):
+    make_post("Remote review", "<p>agenda</p>")
+    html = client.get("/en/blog/search/", {"q": "agenda"}).content.decode()
+    assert "Search: agenda" in html
+    assert result_titles(client, "agenda", path="/en/blog/search/") == ["Remote review"]
+
+
+def test_edits_and_deletions_reach_the_index(client, make_post, django_capture_on_commit_callbacks):
+    post = make_post("Ancien titre", "<p>contenu</p>")
+    with django_capture_on_commit_callbacks(execute=True):
+        post.title = "Nouveau titre"
+        post.save()
+    assert result_titles(client, "nouveau") == ["Nouveau titre"]
+    assert result_titles(client, "ancien") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        post.blog_richtext_set.update(text="<p>autre chose</p>")
+        RichText.objects.create(parent=post, region="body", ordering=20, text="<p>ajout</p>")
+    assert result_titles(client, "ajout") == ["Nouveau titre"]
+    with django_capture_on_commit_callbacks(execute=True):
+        post.delete()
+    assert result_titles(client, "nouveau") == []
+
+
+def test_the_rebuild_command_indexes_every_post(client, db):
+    Post.objects.bulk_create(  # bulk_create sends no signals: nothing indexed yet
+        [
+            Post(
+                title="Importé",
+                slug="importe",
+                status=Post.Status.PUBLISHED,
+                published_at=timezone.now() - timedelta(days=1),
+            )
+        ]
+    )
+    assert list(search_posts("importe")) == []
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
+    assert result_titles(client, "importe") == ["Importé"]
+
+
+@pytest.mark.parametrize("matches", [5, 40])
+def test_search_page_costs_the_same_queries_whatever_the_matches(
+    client, make_post, django_assert_num_queries, matches
+):
+    for number in range(matches):
+        make_post(f"Entretien {number}", "<p>entretien annuel</p>")
+    # One count, one page of results (rank, highlights and snippet in the same
+    # query), and the page cache's look-up of the next scheduled publication.
+    with django_assert_num_queries(3):
+        response = client.get("/blog/search/", {"q": "entretien"})
+    assert response.status_code == 200
