@@ -1,0 +1,683 @@
+"""Moderated comments: posting, the moderation policy, the traps of django-comments-xtd."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client, override_settings
+from django.utils import timezone, translation
+from django_comments.forms import CommentSecurityForm
+from django_comments_xtd.models import XtdComment
+
+from blog.models import Post
+from comments.models import CommentReview
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """URLs reversed in tests are the French ones, whatever an earlier test activated."""
+    with translation.override("fr"):
+        yield
+
+
+@pytest.fixture
+def make_post(db):
+    def make(**fields):
+        number = Post.objects.count() + 1
+        values = {
+            "title": f"Post {number}",
+            "slug": f"post-{number}",
+            "status": Post.Status.PUBLISHED,
+            "published_at": timezone.now() - timedelta(days=1),
+        }
+        values.update(fields)
+        return Post.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def post(make_post):
+    return make_post(title="Un billet", slug="un-billet")
+
+
+def security_data(post, seconds_ago=60):
+    form = CommentSecurityForm(post)
+    timestamp = str(int(time.time()) - seconds_ago)
+    return {
+        "content_type": "blog.post",
+        "object_pk": str(post.pk),
+        "timestamp": timestamp,
+        "security_hash": form.generate_security_hash("blog.post", str(post.pk), timestamp),
+    }
+
+
+def form_data(post, seconds_ago=60, **fields):
+    data = {
+        **security_data(post, seconds_ago),
+        "name": "Alice Martin",
+        "email": "alice@example.org",
+        "url": "",
+        "comment": "Merci pour ce billet.",
+        "reply_to": "0",
+        "honeypot": "",
+    }
+    data.update(fields)
+    return data
+
+
+def add_comment(post, **fields):
+    values = {
+        "content_type_id": __import__(
+            "django.contrib.contenttypes.models", fromlist=["ContentType"]
+        )
+        .ContentType.objects.get_for_model(Post)
+        .pk,
+        "object_pk": str(post.pk),
+        "site_id": 1,
+        "user_name": "Bob",
+        "user_email": "bob@example.org",
+        "comment": "Un commentaire.",
+        "submit_date": timezone.now() - timedelta(hours=1),
+        "is_public": True,
+    }
+    values.update(fields)
+    return XtdComment.objects.create(**values)
+
+
+@pytest.fixture
+def send(client, django_capture_on_commit_callbacks):
+    """Post the comment form as a browser would, running on-commit emails."""
+
+    def send_form(data, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/comments/post/", data, REMOTE_ADDR=extra.pop("ip", "10.0.0.1"), **extra
+            )
+
+    return send_form
+
+
+def page(client, post, **extra):
+    return client.get(post.get_absolute_url(), **extra).content.decode()
+
+
+def held(post):
+    return XtdComment.objects.filter(object_pk=str(post.pk), is_public=False)
+
+
+# Visitors ---------------------------------------------------------------------
+
+
+def test_heading_counts_published_comments_with_plurals(client, post):
+    assert "0 commentaire<" in page(client, post)
+    add_comment(post)
+    assert "1 commentaire<" in page(client, post)
+    add_comment(post, user_email="carol@example.org")
+    add_comment(post, is_public=False, comment="held")
+    add_comment(post, is_removed=True, comment="removed")
+    html = page(client, post)
+    assert "2 commentaires<" in html
+    assert "held" not in html and "removed" not in html
+    assert "2 comments<" in client.get(f"/en{post.get_absolute_url()}").content.decode()
+
+
+def test_form_has_the_fields_and_says_what_is_required(client, post):
+    html = page(client, post)
+    for name in ("name", "email", "url", "comment", "followup", "remember", "honeypot"):
+        assert f'name="{name}"' in html
+    assert 'name="remember" id="id_remember">' in html  # unticked
+    assert "Votre adresse e-mail ne sera pas publiée" in html
+    assert "Les champs obligatoires sont marqués *" in html
+
+
+def test_first_comment_is_held_and_the_author_is_emailed(client, post, send):
+    response = send(form_data(post))
+    comment = XtdComment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
+    assert not comment.is_public
+    assert comment.ip_address == "10.0.0.1"
+    [message] = mail.outbox
+    assert message.to == ["owner@localhost"]
+    assert "Merci pour ce billet." in message.body
+    assert f"http://127.0.0.1:8000/admin/django_comments_xtd/xtdcomment/{comment.pk}/change/" in (
+        message.body
+    )
+
+
+def test_the_visitor_sees_their_pending_comment_and_nobody_else_does(client, post, send):
+    send(form_data(post))
+    response = client.get(post.get_absolute_url())
+    html = response.content.decode()
+    assert "Votre commentaire est en attente de modération." in html
+    assert "Merci pour ce billet." in html
+    assert "0 commentaire<" in html
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    other = Client()
+    other_response = other.get(post.get_absolute_url())
+    assert "Merci pour ce billet." not in other_response.content.decode()
+    assert "private" not in other_response.get("Cache-Control", "")
+
+
+def test_a_forged_pending_cookie_shows_nothing(client, post):
+    add_comment(post, is_public=False, comment="Pas pour vous")
+    client.cookies["vitrine_pending"] = "1"
+    assert "Pas pour vous" not in page(client, post)
+
+
+def test_returning_commenter_is_approved_at_once(client, post, send):
+    add_comment(post, user_email="alice@example.org")
+    send(form_data(post, comment="Encore moi"))
+    assert XtdComment.objects.get(comment="Encore moi").is_public
+    assert mail.outbox == []  # nothing to moderate, nobody follows
+
+
+@override_settings(COMMENTS_AUTO_APPROVE_RETURNING=False)
+def test_returning_commenter_can_be_held_by_setting(client, post, send):
+    add_comment(post, user_email="alice@example.org")
+    send(form_data(post, comment="Encore moi"))
+    assert not XtdComment.objects.get(comment="Encore moi").is_public
+
+
+def test_honeypot_refuses_with_the_text_kept(client, post, send):
+    response = send(form_data(post, honeypot="http://spam.example", comment="Texte gardé"))
+    assert response.status_code == 400
+    assert "Texte gardé" in response.content.decode()
+    assert not XtdComment.objects.exists()
+
+
+def test_too_fast_asks_to_send_again_with_the_text_kept(client, post, send):
+    response = send(form_data(post, seconds_ago=0, comment="Trop rapide"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Trop rapide" in html
+    assert not XtdComment.objects.exists()
+    assert 'name="timestamp"' in html
+
+
+def test_flood_interval_holds_per_address(client, post, send):
+    assert send(form_data(post, comment="Un")).status_code == 302
+    response = send(form_data(post, comment="Deux"))
+    assert response.status_code == 429
+    assert "Deux" in response.content.decode()
+    assert send(form_data(post, comment="Trois"), ip="10.0.0.2").status_code == 302
+    assert XtdComment.objects.count() == 2
+
+
+def test_flood_counts_comments_already_in_the_database(client, post, send):
+    add_comment(post, ip_address="10.0.0.1", submit_date=timezone.now() - timedelta(seconds=5))
+    assert send(form_data(post)).status_code == 429
+    XtdComment.objects.update(submit_date=timezone.now() - timedelta(seconds=16))
+    assert send(form_data(post)).status_code == 302
+
+
+def test_too_many_links_hold_even_a_returning_commenter(client, post, send):
+    add_comment(post, user_email="alice@example.org")
+    text = "https://a.example https://b.example www.c.example"
+    send(form_data(post, comment=text))
+    comment = XtdComment.objects.get(comment=text)
+    assert not comment.is_public
+    assert comment.review.reason == "3 links"
+    assert len(mail.outbox) == 1
+
+
+def test_disallowed_word_is_spam_never_shown_nor_emailed(client, post, send):
+    send(form_data(post, comment="Best CASINO bonus"))
+    comment = XtdComment.objects.get()
+    assert not comment.is_public
+    assert comment.review.is_spam
+    assert mail.outbox == []
+    assert "CASINO" not in page(Client(), post)
+
+
+def test_closed_post_shows_a_sentence_and_refuses_with_the_text_kept(client, make_post, send):
+    post = make_post(is_open_for_comments=False)
+    html = page(client, post)
+    assert "Les commentaires sont fermés" in html
+    assert 'name="comment"' not in html
+    response = send(form_data(post, comment="Trop tard"))
+    assert response.status_code == 403
+    assert "Trop tard" in response.content.decode()
+    assert not XtdComment.objects.exists()
+
+
+@override_settings(COMMENTS_CLOSE_AFTER_DAYS=30)
+def test_comments_close_by_themselves_after_the_set_days(client, make_post, send):
+    post = make_post(published_at=timezone.now() - timedelta(days=31))
+    assert 'name="comment"' not in page(client, post)
+    assert send(form_data(post)).status_code == 403
+
+
+def test_stale_form_and_bad_hash_give_a_clear_page_with_the_text_kept(client, post, send):
+    stale = send(form_data(post, seconds_ago=7 * 3600, comment="Vieux formulaire"))
+    assert stale.status_code == 400
+    assert "Vieux formulaire" in stale.content.decode()
+    assert "trop longtemps" in stale.content.decode()
+    forged = send(form_data(post, security_hash="0" * 40, comment="Hash faux"))
+    assert forged.status_code == 400
+    assert "Hash faux" in forged.content.decode()
+    assert not XtdComment.objects.exists()
+
+
+def test_errors_rerender_the_form_with_the_text_kept(client, post, send):
+    response = send(form_data(post, email="pas-un-courriel", comment="Mon texte"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Mon texte" in html and 'value="Alice Martin"' in html
+    assert "adresse e-mail valide" in html
+    assert not XtdComment.objects.exists()
+
+
+@override_settings(COMMENT_MAX_LENGTH=200)
+def test_size_limit_gives_a_clear_message(client, post, send):
+    response = send(form_data(post, comment="é" * 250))
+    html = response.content.decode()
+    assert "trop long" in html and "250" in html and "200" in html
+    assert "é" * 250 in html
+    assert not XtdComment.objects.exists()
+
+
+def test_preview_shows_the_comment_without_saving(client, post, send):
+    response = send(form_data(post, comment="Ligne 1\nLigne 2", preview="1"))
+    assert "Ligne 1<br>Ligne 2" in response.content.decode()
+    assert not XtdComment.objects.exists()
+
+
+def test_plain_text_keeps_lines_links_and_odd_characters(client, post):
+    text = "Bonjour à tous ✨ 🎉\nשלום עולם مرحبا\nVoir https://example.org/page?a=1&b=2"
+    add_comment(post, comment=text)
+    html = page(client, post)
+    assert "Bonjour à tous ✨ 🎉<br>שלום עולם مرحبا<br>" in html
+    assert (
+        '<a href="https://example.org/page?a=1&amp;b=2" rel="nofollow ugc noopener">'
+        "https://example.org/page?a=1&amp;b=2</a>" in html
+    )
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<b>gras</b>",
+    "javascript:alert(1)",
+    "'; DROP TABLE--",
+    "<svg/onload=alert(1)>",
+    "{{ 7|add:7 }}",
+]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_xss_typed_into_every_field_is_shown_escaped(client, post, send, payload):
+    add_comment(post, user_email="alice@example.org")  # returning: published at once
+    data = form_data(
+        post,
+        name=payload[:50],
+        comment=payload,
+        url="https://example.org/?q=" + payload.replace(" ", "%20"),
+    )
+    send(data)
+    html = page(client, post)
+    comment = XtdComment.objects.get(comment=payload)
+    assert comment.is_public
+    for dangerous in ("<script>alert", "<img src=x", "<svg/onload", "<b>gras"):
+        assert dangerous not in html
+    section = html.split('id="comments"')[1]
+    if payload.startswith("{{"):
+        assert payload in section  # shown as typed, never evaluated
+
+
+def test_commenter_link_is_nofollow_ugc_without_target(client, post):
+    add_comment(post, user_url="https://bob.example")
+    html = page(client, post)
+    assert '<a href="https://bob.example" rel="nofollow ugc noopener">Bob</a>' in html
+    assert "target=" not in html.split('id="comments"')[1]
+
+
+def test_javascript_url_is_refused(client, post, send):
+    response = send(form_data(post, url="javascript:alert(1)"))
+    assert response.status_code == 200
+    assert not XtdComment.objects.exists()
+
+
+def test_remember_me_stores_nothing_unless_ticked(client, post, send):
+    response = send(form_data(post))
+    assert "vitrine_commenter" not in response.cookies
+    response = send(form_data(post, remember="on", comment="Deux"), ip="10.0.0.9")
+    assert response.cookies["vitrine_commenter"]["httponly"]
+    html = page(client, post)
+    assert 'value="Alice Martin"' in html and 'value="alice@example.org"' in html
+    assert 'name="remember" id="id_remember" checked' in html
+    response = send(form_data(post, comment="Trois"), ip="10.0.0.8")
+    assert response.cookies["vitrine_commenter"].value == ""  # unticked: forgotten
+
+
+# Threads and the library's traps -----------------------------------------------
+
+
+def test_replies_thread_up_to_three_levels(client, post, send):
+    top = add_comment(post, user_email="alice@example.org", comment="Niveau 0")
+    one = add_comment(post, parent_id=top.pk, comment="Niveau 1")
+    two = add_comment(post, parent_id=one.pk, comment="Niveau 2")
+    html = page(client, post)
+    assert html.index("Niveau 0") < html.index("Niveau 1") < html.index("Niveau 2")
+    assert f"/comments/reply/{one.pk}/" in html
+    assert f"/comments/reply/{two.pk}/" not in html
+    response = client.get(f"/comments/reply/{one.pk}/")
+    assert response.status_code == 200 and 'name="reply_to" value="%d"' % one.pk in (
+        response.content.decode()
+    )
+    send(form_data(post, reply_to=str(one.pk), comment="Réponse"))
+    reply = XtdComment.objects.get(comment="Réponse")
+    assert (reply.level, reply.thread_id) == (2, top.pk)
+
+
+def test_tampered_reply_to_beyond_max_depth_is_a_form_error_not_an_orphan(client, post, send):
+    top = add_comment(post)
+    one = add_comment(post, parent_id=top.pk)
+    two = add_comment(post, parent_id=one.pk)
+    before = XtdComment.objects.count()
+    response = send(form_data(post, reply_to=str(two.pk), comment="Trop profond"))
+    assert response.status_code == 200
+    assert "Trop profond" in response.content.decode()
+    assert XtdComment.objects.count() == before
+
+
+def test_reply_to_a_comment_of_another_post_or_held_is_refused(client, post, make_post, send):
+    other = add_comment(make_post())
+    hidden = add_comment(post, is_public=False)
+    for parent in (other, hidden):
+        response = send(form_data(post, reply_to=str(parent.pk)))
+        assert response.status_code == 200
+    assert XtdComment.objects.count() == 2
+
+
+def test_held_reply_stays_held_when_its_parent_is_saved_again(post):
+    parent = add_comment(post)
+    reply = add_comment(post, parent_id=parent.pk, is_public=False)
+    parent.comment = "Modifié"
+    parent.save()
+    parent.is_public = True
+    parent.save()
+    reply.refresh_from_db()
+    assert not reply.is_public
+
+
+def test_nested_count_does_not_grow_on_resave(post):
+    parent = add_comment(post)
+    add_comment(post, parent_id=parent.pk)
+    parent.refresh_from_db()
+    count = parent.nested_count
+    for _ in range(3):
+        parent.save()
+    parent.refresh_from_db()
+    assert parent.nested_count == count == 1
+
+
+def test_reply_of_a_hidden_comment_is_hidden(client, post):
+    parent = add_comment(post, comment="Parent")
+    add_comment(post, parent_id=parent.pk, comment="Enfant visible")
+    parent.is_removed = True
+    parent.save()
+    html = page(client, post)
+    assert "Enfant visible" not in html
+    assert "0 commentaire<" in html
+
+
+def test_our_templates_avoid_the_library_tags_that_count_held_comments():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        text = template.read_text()
+        for tag in (
+            "get_xtdcomment_count",
+            "render_last_xtdcomments",
+            "get_last_xtdcomments",
+            "can_receive_comments_from",
+            "render_xtdcomment_tree",
+            "gravatar",
+        ):
+            assert tag not in text, f"{template} uses {tag}"
+
+
+def test_comments_open_is_ours_and_does_not_raise(make_post):
+    from comments.moderation import comments_are_open
+
+    assert comments_are_open(make_post())
+    assert not comments_are_open(make_post(is_open_for_comments=False))
+
+
+def test_rest_api_and_email_confirmation_are_not_mounted(client, post):
+    comment = add_comment(post)
+    for url in (
+        "/comments/api/comment/",
+        f"/comments/api/content-type/blog.post/{post.pk}/",
+        "/comments/api/feedback/",
+        f"/comments/api/{comment.pk}/flag/",
+        "/comments/confirm/abc/",
+        "/comments/mute/abc/",
+        f"/comments/flag/{comment.pk}/",
+        f"/comments/like/{comment.pk}/",
+        "/en/comments/api/comment/",
+    ):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"comment": "x"}).status_code == 404, url
+
+
+def test_our_404_page_wins_over_the_library_one():
+    from django.conf import settings
+    from django.template.loader import get_template
+
+    origin = get_template("404.html").origin.name
+    assert origin.startswith(str(settings.BASE_DIR / "templates"))
+
+
+def test_library_pages_use_our_markup():
+    from django.template.loader import render_to_string
+
+    for name in ("comments/posted.html", "django_comments_xtd/moderated.html"):
+        html = render_to_string(name)
+        assert "bootstrap" not in html.lower() and "gravatar" not in html.lower()
+        assert "style=" not in html
+
+
+# Reports, emails ---------------------------------------------------------------
+
+
+def test_report_sends_a_comment_back_to_the_queue(client, post, django_capture_on_commit_callbacks):
+    comment = add_comment(post, comment="Douteux")
+    assert client.get(f"/comments/report/{comment.pk}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/comments/report/{comment.pk}/")
+    assert response.status_code == 200
+    comment.refresh_from_db()
+    assert not comment.is_public
+    assert comment.review.report_count == 1
+    assert "Douteux" not in page(Client(), post)
+    assert len(mail.outbox) == 1
+    assert client.post(f"/comments/report/{comment.pk}/").status_code == 404
+
+
+@override_settings(EMAIL_BACKEND="tests.failing_mail.EmailBackend")
+def test_a_failing_mail_server_never_loses_a_comment(client, post, send, caplog):
+    add_comment(post, user_email="follower@example.org", followup=True)
+    response = send(form_data(post))
+    assert response.status_code == 302
+    assert XtdComment.objects.filter(user_email="alice@example.org").exists()
+    add_comment(post, user_email="bob2@example.org")
+    response = send(form_data(post, email="bob2@example.org"), ip="10.0.0.5")
+    assert response.status_code == 302
+    assert XtdComment.objects.filter(user_email="bob2@example.org").count() == 2
+    assert "Could not send" in caplog.text
+
+
+def test_followers_are_emailed_and_can_unsubscribe(client, post, send):
+    add_comment(post, user_email="follower@example.org", user_name="Fanny", followup=True)
+    add_comment(post, user_email="alice@example.org")  # Alice is returning
+    send(form_data(post, comment="Nouvelle réponse"))
+    [message] = mail.outbox
+    assert message.to == ["follower@example.org"]
+    assert "Nouvelle réponse" in message.body
+    link = next(w for w in message.body.split() if "/comments/unsubscribe/" in w)
+    path = link.replace("http://127.0.0.1:8000", "")
+    assert "Arrêter" in client.get(path).content.decode()
+    assert client.post(path).status_code == 200
+    assert not XtdComment.objects.filter(user_email="follower@example.org", followup=True).exists()
+    assert client.get("/comments/unsubscribe/abc/").status_code == 400
+
+
+def test_followers_are_emailed_when_a_held_comment_is_approved_later(post, send):
+    add_comment(post, user_email="follower@example.org", followup=True)
+    send(form_data(post, comment="Attendait"))
+    assert [m.to for m in mail.outbox] == [["owner@localhost"]]
+    comment = XtdComment.objects.get(comment="Attendait")
+    from comments.admin import approve
+
+    with __import__("django.test", fromlist=["TestCase"]).TestCase.captureOnCommitCallbacks(
+        execute=True
+    ):
+        approve([comment])
+    assert [m.to for m in mail.outbox][-1] == ["follower@example.org"]
+    assert "Attendait" in mail.outbox[-1].body
+
+
+def test_spam_never_reaches_followers(post, send):
+    add_comment(post, user_email="follower@example.org", followup=True)
+    add_comment(post, user_email="alice@example.org")
+    send(form_data(post, comment="viagra pas cher"))
+    assert mail.outbox == []
+
+
+# The author --------------------------------------------------------------------
+
+
+@pytest.fixture
+def author(django_user_model):
+    return django_user_model.objects.create_user(
+        "auteur", "auteur@example.org", "pw", is_staff=True, is_superuser=True, first_name="Ana"
+    )
+
+
+def test_author_replies_from_the_site_published_with_a_badge(client, post, author, send):
+    parent = add_comment(post)
+    client.force_login(author)
+    html = page(client, post)
+    assert 'value="Ana"' in html
+    send(form_data(post, name="", email="", reply_to=str(parent.pk), comment="Merci Bob"))
+    reply = XtdComment.objects.get(comment="Merci Bob")
+    assert reply.is_public and reply.user == author
+    html = page(Client(), post)
+    assert "Merci Bob" in html and ">Auteur</span>" in html
+
+
+def test_admin_queue_filters_count_and_one_click_approve(client, post, author):
+    held_comment = add_comment(post, is_public=False, comment="Texte-attente")
+    spam = add_comment(post, is_public=False, comment="Texte-pourriel")
+    CommentReview.objects.create(comment=spam, is_spam=True)
+    add_comment(post, is_removed=True, comment="Texte-retiré")
+    add_comment(post, comment="Texte-publié")
+    client.force_login(author)
+    index = client.get("/admin/").content.decode()
+    assert "1 commentaire en attente de modération" in index, index[
+        index.find('<div id="content"') :
+    ][:600]
+    base = "/admin/django_comments_xtd/xtdcomment/"
+    for queue, shown, hidden in (
+        ("pending", "Texte-attente", "Texte-pourriel"),
+        ("spam", "Texte-pourriel", "Texte-attente"),
+        ("removed", "Texte-retiré", "Texte-publié"),
+        ("approved", "Texte-publié", "Texte-retiré"),
+    ):
+        html = client.get(f"{base}?queue={queue}").content.decode()
+        assert shown in html and hidden not in html, queue
+    assert "Texte-attente" in client.get(f"{base}?q=Un+billet").content.decode()
+    response = client.post(f"{base}{held_comment.pk}/approve/")
+    assert response.status_code == 302
+    held_comment.refresh_from_db()
+    assert held_comment.is_public
+
+
+def test_admin_bulk_actions(client, post, author):
+    one = add_comment(post, is_public=False)
+    two = add_comment(post, is_public=False)
+    client.force_login(author)
+    base = "/admin/django_comments_xtd/xtdcomment/"
+    client.post(base, {"action": "mark_spam", "_selected_action": [one.pk]})
+    assert CommentReview.objects.get(comment=one).is_spam
+    client.post(base, {"action": "approve_selected", "_selected_action": [one.pk, two.pk]})
+    assert XtdComment.objects.filter(is_public=True).count() == 2
+    client.post(base, {"action": "remove", "_selected_action": [two.pk]})
+    two.refresh_from_db()
+    assert two.is_removed
+
+
+def test_admin_exports_and_erases_everything_for_an_email(client, post, author):
+    mine = add_comment(post, user_email="Alice@example.org", ip_address="10.1.1.1")
+    add_comment(post, user_email="alice@example.org", comment="Second")
+    add_comment(post, user_email="other@example.org")
+    client.force_login(author)
+    base = "/admin/django_comments_xtd/xtdcomment/"
+    response = client.post(base, {"action": "export_for_emails", "_selected_action": [mine.pk]})
+    import json
+
+    data = json.loads(response.content)
+    assert len(data["comments"]) == 2 and data["comments"][0]["ip_address"] == "10.1.1.1"
+    client.post(base, {"action": "erase_for_emails", "_selected_action": [mine.pk]})
+    assert list(XtdComment.objects.values_list("user_email", flat=True)) == ["other@example.org"]
+
+
+def test_purge_comment_ips_drops_old_addresses(post):
+    from django.core.management import call_command
+
+    old = add_comment(post, ip_address="10.0.0.1", submit_date=timezone.now() - timedelta(days=40))
+    new = add_comment(post, ip_address="10.0.0.2")
+    call_command("purge_comment_ips", stdout=__import__("io").StringIO())
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.ip_address is None and new.ip_address == "10.0.0.2"
+
+
+# Query counts ------------------------------------------------------------------
+
+
+def add_threads(post, count):
+    made = 0
+    while made < count:
+        top = add_comment(post, comment=f"Fil {made}")
+        made += 1
+        parent = top
+        for _level in (1, 2):
+            if made >= count:
+                break
+            parent = add_comment(post, parent_id=parent.pk, comment=f"Réponse {made}")
+            made += 1
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_post_page_queries_do_not_grow_with_comments(client, make_post, django_assert_num_queries):
+    """0, 10 and 300 threaded comments: the same number of queries.
+
+    The count at 0 comments is measured (the blog owns the rest of the page);
+    the comment section itself is one query.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    posts = []
+    for size in (0, 10, 300):
+        post = make_post()
+        add_threads(post, size)
+        posts.append((post, size))
+    client.get(posts[0][0].get_absolute_url())  # warm caches (content types, site)
+    with CaptureQueriesContext(connection) as baseline:
+        client.get(posts[0][0].get_absolute_url())
+    comment_queries = [q for q in baseline.captured_queries if "django_comments_xtd" in q["sql"]]
+    assert len(comment_queries) == 2  # the count annotation (blog) and our one fetch
+    for post, size in posts:
+        with django_assert_num_queries(len(baseline)):
+            response = client.get(post.get_absolute_url())
+        assert response.content.decode().count('<li class="comment') == size
