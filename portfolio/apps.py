@@ -8,5 +8,7 @@ class PortfolioConfig(AppConfig):
 
     def ready(self):
         from portfolio import page_cache
+        from portfolio.signals import connect_profile_lists
 
         page_cache.connect_signals()
+        connect_profile_lists()

@@ -157,6 +157,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where notifications for the site owner go (new comments, contact messages).
 OWNER_EMAIL = env.get_str("OWNER_EMAIL", "owner@localhost")
 
+# Contact form: at most CONTACT_RATE_LIMIT messages per address within
+# CONTACT_RATE_WINDOW seconds (counted in the database, so every worker agrees),
+# and a form sent sooner than CONTACT_MIN_FILL_SECONDS after display is refused.
+CONTACT_RATE_LIMIT = env.get_int("CONTACT_RATE_LIMIT", 3, minimum=1)
+CONTACT_RATE_WINDOW = env.get_int("CONTACT_RATE_WINDOW", 600, minimum=1)
+CONTACT_MIN_FILL_SECONDS = env.get_int("CONTACT_MIN_FILL_SECONDS", 3, minimum=0)
+CONTACT_FORM_MAX_AGE = 60 * 60 * 6
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

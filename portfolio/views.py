@@ -2,12 +2,17 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from blog.models import Post
+from portfolio import contact as contact_flow
+from portfolio import cv, resume, structured_data, vcard
+from portfolio.forms import ContactForm
+from portfolio.models import Profile
 
 logger = logging.getLogger(__name__)
 
@@ -16,15 +21,74 @@ HOME_POST_COUNT = 6
 
 def home(request):
     posts = Post.objects.published().with_comment_count()[:HOME_POST_COUNT]
-    return render(request, "portfolio/home.html", {"posts": posts})
+    profile = Profile.objects.current()
+    return render(request, "portfolio/home.html", {"posts": posts, "profile": profile})
 
 
 def profile(request):
-    return render(request, "portfolio/profile.html")
+    profile = Profile.objects.for_page().current()
+    context = {"profile": profile}
+    if profile:
+        context["json_ld"] = structured_data.profile_page(profile, request)
+    return render(request, "portfolio/profile.html", context)
 
 
+def get_profile_or_404(queryset):
+    profile = queryset.current()
+    if profile is None:
+        raise Http404("No profile yet")
+    return profile
+
+
+def cv_pdf(request):
+    profile = get_profile_or_404(Profile.objects.for_page())
+    pdf = cv.cached_pdf(profile, get_language())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{cv.file_name(profile)}"'
+    return response
+
+
+def resume_json(request):
+    profile = get_profile_or_404(Profile.objects.for_page())
+    response = JsonResponse(
+        resume.json_resume(profile, request), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'inline; filename="{cv.file_name(profile, "json")}"'
+    return response
+
+
+def vcard_vcf(request):
+    profile = get_profile_or_404(Profile.objects.for_page())
+    response = HttpResponse(vcard.vcard(profile, request), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{cv.file_name(profile, "vcf")}"'
+    return response
+
+
+@never_cache  # the form carries a signed "shown at" time: never served from a cache
 def contact(request):
-    return render(request, "portfolio/contact.html")
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if form.is_bot:
+            # Said to work, so the bot moves on; nothing is stored or sent.
+            logger.info("Contact form: honeypot filled, message dropped")
+            return redirect("portfolio:contact_thanks")
+        if form.is_valid():
+            if contact_flow.receive(form, request):
+                return redirect("portfolio:contact_thanks")
+            return render(
+                request,
+                "portfolio/contact.html",
+                {"form": form, "is_rate_limited": True, **contact_flow.limits()},
+                status=429,
+            )
+        form = contact_flow.with_fresh_start_token_if_needed(form)
+    else:
+        form = ContactForm()
+    return render(request, "portfolio/contact.html", {"form": form})
+
+
+def contact_thanks(request):
+    return render(request, "portfolio/contact_thanks.html")
 
 
 @never_cache

@@ -1,0 +1,181 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portfolio.forms import ProfileAdminForm
+from portfolio.models import (
+    Certification,
+    ContactMessage,
+    Education,
+    Language,
+    Link,
+    Period,
+    Position,
+    Profile,
+    Recommendation,
+    Sector,
+    Service,
+    Skill,
+)
+
+
+class OrderedInline(admin.TabularInline):
+    extra = 0
+
+
+class LanguageInline(OrderedInline):
+    model = Language
+
+
+class LinkInline(OrderedInline):
+    model = Link
+
+
+class PositionInline(admin.StackedInline):
+    model = Position
+    extra = 0
+    fields = [
+        ("kind", "role"),
+        ("organization", "url"),
+        ("location", "sector"),
+        ("start_date", "end_date"),
+        "description",
+    ]
+
+
+class PeriodInline(OrderedInline):
+    model = Period
+
+
+class EducationInline(OrderedInline):
+    model = Education
+
+
+class CertificationInline(OrderedInline):
+    model = Certification
+
+
+class SkillInline(OrderedInline):
+    model = Skill
+
+
+class SectorInline(OrderedInline):
+    model = Sector
+
+
+class ServiceInline(admin.StackedInline):
+    model = Service
+    extra = 0
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = [
+        "quote",
+        ("author", "author_role", "company"),
+        ("given_on", "source_url"),
+        ("has_consent", "sort_order"),
+    ]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    form = ProfileAdminForm
+    list_display = ["full_name", "headline", "availability", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["full_name", "headline", ("photo", "photo_alt"), "location"]}),
+        (
+            _("Availability"),
+            {
+                "fields": [
+                    ("availability", "available_from"),
+                    ("work_mode", "days_per_week"),
+                    "availability_note",
+                ]
+            },
+        ),
+        (_("Presentation"), {"fields": ["pitch", "summary"]}),
+        (_("Private"), {"fields": ["contact_email", "is_email_in_vcard"]}),
+    ]
+    inlines = [
+        LanguageInline,
+        LinkInline,
+        PositionInline,
+        PeriodInline,
+        EducationInline,
+        CertificationInline,
+        SkillInline,
+        SectorInline,
+        ServiceInline,
+        RecommendationInline,
+    ]
+
+    def has_add_permission(self, request):
+        # One profile per site: the database refuses a second one, the admin does not offer it.
+        return super().has_add_permission(request) and not Profile.objects.exists()
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "name", "organization", "created_at", "status", "is_notified"]
+    list_display_links = ["subject"]
+    list_filter = ["status", "is_notified", "created_at"]
+    search_fields = ["name", "email", "organization", "subject", "message"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "name",
+        "email",
+        "organization",
+        "subject",
+        "message",
+        "ip_address",
+        "created_at",
+        "is_notified",
+    ]
+    fields = [
+        ("name", "email"),
+        "organization",
+        "subject",
+        "message",
+        ("created_at", "ip_address"),
+        ("status", "is_notified"),
+    ]
+    actions = ["mark_read", "mark_unread", "archive"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Opening an unread message is reading it.
+        if request.method == "GET":
+            ContactMessage.objects.unread().filter(pk=object_id).update(
+                status=ContactMessage.Status.READ
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def set_status(self, request, queryset, status):
+        count = queryset.update(status=status)
+        label = ContactMessage.Status(status).label
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message marked “%(status)s”.",
+                "%(count)d messages marked “%(status)s”.",
+                count,
+            )
+            % {"count": count, "status": label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark as read"))
+    def mark_read(self, request, queryset):
+        self.set_status(request, queryset, ContactMessage.Status.READ)
+
+    @admin.action(description=_("Mark as unread"))
+    def mark_unread(self, request, queryset):
+        self.set_status(request, queryset, ContactMessage.Status.UNREAD)
+
+    @admin.action(description=_("Archive"))
+    def archive(self, request, queryset):
+        self.set_status(request, queryset, ContactMessage.Status.ARCHIVED)

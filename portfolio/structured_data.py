@@ -1,0 +1,107 @@
+"""schema.org JSON-LD of the profile page: ProfilePage whose main entity is a Person."""
+
+import json
+
+from django.conf import settings
+from django.utils.safestring import mark_safe
+
+# A user string must never close the <script> element it sits in.
+SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def absolute(url):
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
+
+
+def json_for_script(data):
+    """JSON safe to put between <script type="application/ld+json"> tags."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES))  # noqa: S308
+
+
+def person(profile):
+    data = {
+        "@type": "Person",
+        "@id": absolute(profile.get_absolute_url()) + "#person",
+        "name": profile.full_name,
+        "jobTitle": profile.headline,
+        "url": absolute(profile.get_absolute_url()),
+    }
+    if profile.pitch:
+        data["description"] = profile.pitch
+    if profile.photo:
+        data["image"] = absolute(profile.photo_640.url)
+    if profile.location:
+        data["homeLocation"] = {"@type": "Place", "name": profile.location}
+    links = [link.url for link in profile.links.all()]
+    if links:
+        data["sameAs"] = links
+    employers = [
+        {
+            "@type": "Organization",
+            "name": position.organization,
+            **({"url": position.url} if position.url else {}),
+        }
+        for position in profile.current_positions()
+    ]
+    if employers:
+        data["worksFor"] = employers
+    schools = {entry.school for entry in profile.education.all() if entry.school}
+    if schools:
+        data["alumniOf"] = [
+            {"@type": "EducationalOrganization", "name": school} for school in sorted(schools)
+        ]
+    credentials = [credential(entry) for entry in profile.certifications.all()]
+    credentials += [diploma(entry) for entry in profile.education.all()]
+    if credentials:
+        data["hasCredential"] = credentials
+    skills = [skill.name for skill in profile.skills.all()]
+    if skills:
+        data["knowsAbout"] = skills
+    languages = [
+        {"@type": "Language", "name": language.name} for language in profile.languages.all()
+    ]
+    if languages:
+        data["knowsLanguage"] = languages
+    return data
+
+
+def credential(certification):
+    data = {
+        "@type": "EducationalOccupationalCredential",
+        "name": certification.name,
+        "credentialCategory": "certification",
+    }
+    if certification.issuer:
+        data["recognizedBy"] = {"@type": "Organization", "name": certification.issuer}
+    if certification.issued_on:
+        data["dateCreated"] = certification.issued_on.isoformat()
+    if certification.expires_on:
+        data["expires"] = certification.expires_on.isoformat()
+    if certification.credential_url:
+        data["url"] = certification.credential_url
+    return data
+
+
+def diploma(education):
+    data = {
+        "@type": "EducationalOccupationalCredential",
+        "name": education.title,
+        "credentialCategory": "degree",
+    }
+    if education.level:
+        data["educationalLevel"] = education.level
+    if education.school:
+        data["recognizedBy"] = {"@type": "EducationalOrganization", "name": education.school}
+    return data
+
+
+def profile_page(profile, request):
+    return json_for_script(
+        {
+            "@context": "https://schema.org",
+            "@type": "ProfilePage",
+            "url": absolute(request.path),
+            "dateModified": profile.updated_at.isoformat(),
+            "mainEntity": person(profile),
+        }
+    )

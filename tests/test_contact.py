@@ -1,0 +1,173 @@
+"""The contact form: validation, spam defences, rate limit, and a message never lost."""
+
+import time
+
+import pytest
+from django.core import mail, signing
+from django.core.mail.backends.base import BaseEmailBackend
+
+from portfolio.forms import TIMESTAMP_SALT
+from portfolio.models import ContactMessage
+
+VALID = {
+    "name": "Léa Recruteuse",
+    "email": "lea@example.org",
+    "organization": "Cabinet Talents",
+    "subject": "Mission de Product Owner",
+    "message": "Bonjour, une mission de 6 mois à Lyon pourrait vous intéresser.",
+}
+
+
+class BrokenEmailBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+
+def started(seconds_ago=60):
+    return signing.dumps(time.time() - seconds_ago, salt=TIMESTAMP_SALT)
+
+
+def post(client, path="/en/contact/", ip="203.0.113.7", **overrides):
+    data = {**VALID, "started": started(), "website": "", **overrides}
+    return client.post(path, data, REMOTE_ADDR=ip)
+
+
+def test_contact_page_shows_the_form(client, db):
+    html = client.get("/en/contact/").content.decode()
+    for label in ["Your name", "Your email", "Organization", "Subject", "Message"]:
+        assert label in html
+    assert 'name="started"' in html
+    assert 'class="field contact-form__trap" aria-hidden="true"' in html
+
+
+def test_valid_message_is_saved_emailed_and_thanked(client, db, settings):
+    settings.OWNER_EMAIL = "owner@example.org"
+    response = post(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/en/contact/thanks/"
+
+    message = ContactMessage.objects.get()
+    assert message.subject == "Mission de Product Owner"
+    assert message.ip_address == "203.0.113.7"
+    assert message.status == ContactMessage.Status.UNREAD
+    assert message.is_notified is True
+
+    [email] = mail.outbox
+    assert email.to == ["owner@example.org"]
+    assert email.reply_to == ["lea@example.org"]
+    assert "Mission de Product Owner" in email.subject
+    assert "une mission de 6 mois" in email.body
+    assert f"/admin/portfolio/contactmessage/{message.pk}/change/" in email.body
+
+    html = client.get(response["Location"]).content.decode()
+    assert "Thank you, your message is on its way" in html
+    assert "within two working days" in html
+
+
+def test_french_form_and_thanks(client, db):
+    response = post(client, path="/contact/")
+    assert response["Location"] == "/contact/thanks/"
+    html = client.get("/contact/thanks/").content.decode()
+    assert "Merci" in html
+
+
+def test_invalid_fields_get_clear_inline_errors_and_nothing_is_saved(client, db):
+    response = post(client, name="", email="lea@", subject="", message="Hi")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The message was not sent. Please correct what is marked below." in html
+    assert "Please tell me your name." in html
+    assert "This email address looks incomplete" in html
+    assert "Please give your message a subject." in html
+    assert "This message is very short" in html
+    assert 'aria-invalid="true"' in html
+    # What was typed is kept.
+    assert "lea@" in html
+    assert ContactMessage.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_honeypot_looks_like_success_but_drops_the_message(client, db):
+    response = post(client, website="http://spam.example")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/contact/thanks/"
+    assert ContactMessage.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_form_sent_too_quickly_is_refused_with_a_message(client, db):
+    response = post(client, started=started(seconds_ago=0))
+    assert "This form was sent very quickly" in response.content.decode()
+    assert ContactMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("token", "text"),
+    [
+        ("not-a-signed-value", "This form could not be checked"),
+        (None, "This form was open for too long"),
+    ],
+)
+def test_tampered_or_expired_form_asks_to_send_again_with_a_fresh_token(
+    client, db, settings, token, text
+):
+    settings.CONTACT_FORM_MAX_AGE = 60
+    token = token or started(seconds_ago=3600)
+    response = post(client, started=token)
+    html = response.content.decode()
+    assert text in html
+    assert token not in html  # a fresh token, so sending again works
+    assert ContactMessage.objects.count() == 0
+
+
+def test_rate_limit_per_address_with_a_clear_message(client, db, settings):
+    settings.CONTACT_RATE_LIMIT = 3
+    settings.CONTACT_RATE_WINDOW = 600
+    for _ in range(3):
+        assert post(client).status_code == 302
+    response = post(client)
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "please wait 10 minutes before sending another one" in html
+    assert ContactMessage.objects.count() == 3
+    # Someone else is not affected.
+    assert post(client, ip="198.51.100.4").status_code == 302
+    assert ContactMessage.objects.count() == 4
+
+
+def test_rate_limit_only_counts_recent_messages(client, db, settings):
+    settings.CONTACT_RATE_LIMIT = 1
+    post(client)
+    ContactMessage.objects.update(created_at="2020-01-01T00:00:00Z")
+    assert post(client).status_code == 302
+
+
+def test_failing_email_keeps_the_message_and_still_thanks_the_sender(client, db, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.test_contact.BrokenEmailBackend"
+    response = post(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/en/contact/thanks/"
+    message = ContactMessage.objects.get()
+    assert message.is_notified is False
+    assert "the email to the owner failed" in caplog.text
+
+
+def test_admin_lists_messages_marks_them_read_and_archives_in_bulk(admin_client, client, db):
+    post(client)
+    post(client, subject="Second")
+    first, second = ContactMessage.objects.order_by("pk")
+
+    changelist = admin_client.get("/admin/portfolio/contactmessage/?status__exact=unread")
+    assert "Mission de Product Owner" in changelist.content.decode()
+
+    admin_client.get(f"/admin/portfolio/contactmessage/{first.pk}/change/")
+    first.refresh_from_db()
+    assert first.status == ContactMessage.Status.READ
+
+    admin_client.post(
+        "/admin/portfolio/contactmessage/",
+        {"action": "archive", "_selected_action": [first.pk, second.pk]},
+    )
+    assert set(ContactMessage.objects.values_list("status", flat=True)) == {"archived"}
