@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -41,12 +41,16 @@ class Page:
     path: str
     html: str
     status: int = 200
-    method: str = "GET"
+    # A form state: the form (CSS selector) on `path` sent empty, and what it answered.
+    form: str | None = None
+
+    @property
+    def method(self):
+        return "POST" if self.form else "GET"
 
     def describe(self):
-        return f"{self.method} {self.path}" + (
-            f" ({self.label})" if self.label != self.path else ""
-        )
+        label = f" ({self.label})" if self.label != self.path else ""
+        return f"{self.method} {self.path}{label}"
 
 
 class _Links(HTMLParser):
@@ -67,16 +71,24 @@ def links_in(html):
     return parser.hrefs
 
 
+# Files, not pages: the CV, the vCard, feeds and sitemaps have checks of their own.
+NOT_PAGES = (".pdf", ".vcf", ".xml", ".txt", ".json", ".ics")
+
+
 def _skipped(path):
     prefixes = (settings.STATIC_URL, settings.MEDIA_URL, f"/{settings.ADMIN_PATH}/")
+    if path.endswith(NOT_PAGES):
+        return True
     return any(path.startswith("/" + prefix.strip("/") + "/") for prefix in prefixes)
 
 
 def route_name(path):
-    try:
-        return resolve(path).view_name
-    except Resolver404:
-        return None
+    """The view name of a path, in the language its prefix says."""
+    with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+        try:
+            return resolve(path).view_name
+        except Resolver404:
+            return None
 
 
 def crawl(client, start=START):
@@ -125,22 +137,66 @@ def _reverse(name, **kwargs):
 
 
 def search_paths():
-    """Search with results and without, when the search page exists."""
-    path = _reverse("blog:search")
-    if path is None:
-        return []
-    return [("search, results", f"{path}?q=backlog"), ("search, nothing found", f"{path}?q=zzqxj")]
+    """Search with results and without, in both languages, when the search page exists."""
+    paths = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            path = _reverse("blog:search")
+        if path:
+            paths += [("search, results", f"{path}?q=backlog"), ("search, none", f"{path}?q=zzqxj")]
+    return paths
 
 
-def form_error_pages(client):
-    """Forms sent empty, as a hurried visitor would: the page that shows the errors."""
-    pages = []
-    contact = _reverse("portfolio:contact")
-    if contact:
-        response = client.post(contact, {})
-        if response.status_code == 200 and b"<form" in response.content:
-            pages.append(Page("contact, errors", contact, response.content.decode(), 200, "POST"))
-    return pages
+class _Form(HTMLParser):
+    """One form of a page: where it posts, and its hidden fields with their values."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.action = None
+        self.hidden = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and self.action is None:
+            wanted = attrs.get("id") == self.form_id if self.form_id else True
+            if wanted and (attrs.get("method") or "").lower() == "post":
+                self.inside = True
+                self.action = attrs.get("action") or ""
+        elif self.inside and tag == "input" and attrs.get("type") == "hidden" and attrs.get("name"):
+            self.hidden[attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def send_empty(client, label, page, form_id=None):
+    """The form sent with every visible field empty, as a hurried visitor would."""
+    form = _Form(form_id)
+    form.feed(page.html)
+    if form.action is None:
+        return None
+    response = client.post(urljoin(page.path, form.action), form.hidden)
+    selector = f"form#{form_id}" if form_id else "main form[method=post]"
+    return Page(label, page.path, response.content.decode(), response.status_code, selector)
+
+
+def form_error_pages(client, crawled):
+    """The contact form and a comment form showing their errors, in each language."""
+    states = {}
+    for page in crawled:
+        language = "en" if page.path.startswith("/en/") else "fr"
+        view = route_name(page.path)
+        if view == "portfolio:contact" and ("contact", language) not in states:
+            states["contact", language] = send_empty(client, "contact, sent empty", page)
+        elif view == "blog:post_detail" and 'id="comment-form"' in page.html:
+            if ("comment", language) not in states:
+                states["comment", language] = send_empty(
+                    client, "comment, sent empty", page, "comment-form"
+                )
+    return [state for state in states.values() if state]
 
 
 def public_pages(client):
@@ -149,7 +205,7 @@ def public_pages(client):
     for label, path in search_paths():
         response = client.get(path)
         pages.append(Page(label, path, response.content.decode(), response.status_code))
-    pages += form_error_pages(client)
+    pages += form_error_pages(client, pages)
     for path in NOT_FOUND:
         response = client.get(path)
         pages.append(Page("404", path, response.content.decode(), response.status_code))
