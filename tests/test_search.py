@@ -114,7 +114,7 @@ def test_empty_state_invites_to_search(client, db):
 def test_no_results_state_suggests_what_to_try(client, make_post):
     make_post("Un billet", "<p>texte</p>")
     html = client.get("/blog/search/", {"q": "introuvable"}).content.decode()
-    assert "Recherche : introuvable" in html
+    assert "Recherche\u00a0: introuvable" in html
     assert "Aucun billet ne correspond" in html
     assert 'href="/blog/"' in html
 

@@ -1,0 +1,121 @@
+"""sitemap.xml and robots.txt: what crawlers are told."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from blog.models import Category, Post, Series, Tag
+
+pytestmark = pytest.mark.django_db
+
+SITE = "http://127.0.0.1:8000"
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def make_post(slug, **fields):
+    fields.setdefault("status", Post.Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(days=1))
+    tags = fields.pop("tags", [])
+    post = Post.objects.create(slug=slug, title=slug, **fields)
+    post.tags.set(tags)
+    return post
+
+
+def sitemap(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)  # raises on invalid XML
+    return {url.findtext("s:loc", namespaces=NS): url for url in root.findall("s:url", NS)}
+
+
+@pytest.fixture
+def blog():
+    career = Category.objects.create(name="Carrière", slug="carriere")
+    Category.objects.create(name="Vide", slug="vide")
+    support = Tag.objects.create(name="support", slug="support")
+    hidden = Tag.objects.create(name="caché", slug="cache")
+    interviews = Series.objects.create(name="Entretiens", slug="entretiens")
+    post = make_post(
+        "dix-ans",
+        category=career,
+        tags=[support],
+        series=interviews,
+        series_number=1,
+        published_at=timezone.now() - timedelta(days=400),
+    )
+    make_post("brouillon", status=Post.Status.DRAFT, tags=[hidden])
+    make_post("a-paraitre", published_at=timezone.now() + timedelta(days=3), tags=[hidden])
+    return post
+
+
+def test_sitemap_lists_published_posts_with_lastmod_in_both_languages(client, blog):
+    urls = sitemap(client)
+    post = urls[f"{SITE}/blog/dix-ans/"]
+    assert post.findtext("s:lastmod", namespaces=NS) == blog.modified_at.date().isoformat()
+    assert f"{SITE}/en/blog/dix-ans/" in urls
+    alternates = {link.get("hreflang"): link.get("href") for link in post.findall("x:link", NS)}
+    assert alternates == {
+        "fr": f"{SITE}/blog/dix-ans/",
+        "en": f"{SITE}/en/blog/dix-ans/",
+        "x-default": f"{SITE}/blog/dix-ans/",
+    }
+
+
+def test_sitemap_never_lists_drafts_scheduled_posts_or_empty_lists(client, blog):
+    urls = "\n".join(sitemap(client))
+    assert "brouillon" not in urls
+    assert "a-paraitre" not in urls
+    assert "/tag/cache/" not in urls
+    assert "/category/vide/" not in urls
+
+
+def test_sitemap_lists_home_profile_and_blog_lists(client, blog):
+    urls = sitemap(client)
+    year = timezone.localtime(blog.published_at).year
+    for path in [
+        "/",
+        "/profile/",
+        "/blog/",
+        "/blog/category/carriere/",
+        "/blog/tag/support/",
+        "/blog/series/entretiens/",
+        f"/blog/{year}/",
+        "/en/",
+        "/en/blog/tag/support/",
+    ]:
+        assert f"{SITE}{path}" in urls, path
+    assert urls[f"{SITE}/blog/tag/support/"].findtext("s:lastmod", namespaces=NS) == (
+        timezone.localtime(blog.published_at).date().isoformat()
+    )
+
+
+def test_sitemap_urls_follow_site_url_not_the_request_host(client, blog):
+    with override_settings(SITE_URL="https://example.org", ALLOWED_HOSTS=["other.test"]):
+        urls = sitemap(client.__class__(HTTP_HOST="other.test"))
+    assert all(url.startswith("https://example.org/") for url in urls)
+
+
+def test_sitemap_is_valid_with_no_post_at_all(client, db):
+    urls = sitemap(client)
+    assert f"{SITE}/" in urls and f"{SITE}/blog/" in urls
+
+
+def test_robots_points_to_the_sitemap_and_keeps_crawlers_out_of_private_paths(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert f"Sitemap: {SITE}/sitemap.xml" in lines
+    for path in ["/admin/", "/blog/preview/", "/en/blog/preview/", "/blog/search/"]:
+        assert f"Disallow: {path}" in lines
+    assert "Disallow: /" not in lines  # the site itself stays open
+
+
+@override_settings(ADMIN_PATH="gestion-7f3a")
+def test_robots_follows_the_admin_path(client, db):
+    assert "Disallow: /gestion-7f3a/" in client.get("/robots.txt").content.decode()
