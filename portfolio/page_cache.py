@@ -25,6 +25,7 @@ import math
 import re
 import time
 import uuid
+from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token, get_token
 from django.utils.cache import cc_delim_re, get_conditional_response
 
 logger = logging.getLogger(__name__)
@@ -222,13 +223,9 @@ def response_is_cacheable(request, response):
         return False
     if "*" in response.get("Vary", ""):
         return False
+    # Cookies set by the page (a new session, a message) make it personal. The CSRF
+    # cookie is handed to each visitor on a hit.
     if any(name != settings.CSRF_COOKIE_NAME for name in response.cookies):
-        return False
-    session = getattr(request, "session", None)
-    if session is not None and session.modified:
-        return False
-    messages = getattr(request, "_messages", None)
-    if messages is not None and getattr(messages, "added_new", False):
         return False
     return len(response.content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", 2_000_000)
 
@@ -247,7 +244,7 @@ def next_scheduled_publication(since):
 def split_csrf_tokens(request, body):
     """Cut this visitor's CSRF tokens out of the body: the parts to join with another's."""
     secret = request.META.get("CSRF_COOKIE")
-    if not secret or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+    if not secret:
         return [body]
     parts, start = [], 0
     for match in CSRF_TOKEN_CANDIDATE.finditer(body):
@@ -271,15 +268,54 @@ def etag_for(entry, request):
 # Middleware ----------------------------------------------------------------------
 
 
+class LocalCopies:
+    """Each worker's copies of recent entries, so a hit skips reading and unpickling them.
+
+    Always checked against the shared generation: a copy is only a faster read of an
+    entry, never a reason to serve a page the shared cache would not.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.entries = OrderedDict()
+        self.size = 0
+
+    def get(self, key):
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key, entry):
+        self.discard(key)
+        size = sum(len(part) for part in entry["parts"])
+        if size > self.max_bytes:
+            return
+        self.entries[key] = entry
+        self.size += size
+        while self.size > self.max_bytes:
+            _key, oldest = self.entries.popitem(last=False)
+            self.size -= sum(len(part) for part in oldest["parts"])
+
+    def discard(self, key):
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= sum(len(part) for part in entry["parts"])
+
+
 class PageCacheMiddleware:
     """Serve and store whole pages for anonymous visitors (see the module docstring).
 
-    Placed after CsrfViewMiddleware, so that the CSRF cookie of a visitor served from
-    the cache is set on the way out.
+    Placed right after WhiteNoise: a hit skips every other middleware, so what is stored
+    is the response as those middleware finished it (security headers, CSP, language),
+    less its cookies. Pages with a form get this visitor's CSRF token and cookie from
+    Django's own CsrfViewMiddleware, called here.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+        self.local = LocalCopies(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32_000_000))
 
     def __call__(self, request):
         if cache_seconds() <= 0:
@@ -295,34 +331,44 @@ class PageCacheMiddleware:
         started_at = time.time()
         key = entry_key(request)
         try:
-            found = page_cache().get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY)
-            if generation is None:
-                # Missing (first start, cleared or evicted): a new random one, so that no
-                # entry stored before can match it.
-                page_cache().add(GENERATION_KEY, uuid.uuid4().hex, None)
-                generation = page_cache().get(GENERATION_KEY)
+            generation = self.generation()
+            entry = self.local.get(key)
+            if not self.is_valid(entry, generation, started_at):
+                entry = page_cache().get(key)
+                if self.is_valid(entry, generation, started_at):
+                    self.local.put(key, entry)
         except Exception:
             logger.exception("Page cache: unavailable, serving without it")
             return self.get_response(request)
-
-        entry = found.get(key)
-        if (
-            entry is not None
-            and generation is not None
-            and entry["generation"] == generation
-            and entry["expires_at"] > started_at
-        ):
+        if self.is_valid(entry, generation, started_at):
             return self.respond_from(entry, request)
 
         response = self.get_response(request)
-        if generation is not None and response_is_cacheable(request, response):
+        if response_is_cacheable(request, response):
             entry = self.store(request, response, key, generation, started_at)
             if entry is not None:
                 response["X-Cache"] = "MISS"
                 return self.finish(entry, request, response)
         response.headers.setdefault("X-Cache", "BYPASS")
         return response
+
+    def generation(self):
+        generation = page_cache().get(GENERATION_KEY)
+        if generation is None:
+            # Missing (first start, cleared or evicted): a new random one, so that no
+            # entry stored before can match it.
+            page_cache().add(GENERATION_KEY, uuid.uuid4().hex, None)
+            generation = page_cache().get(GENERATION_KEY)
+        return generation
+
+    @staticmethod
+    def is_valid(entry, generation, now):
+        return (
+            entry is not None
+            and generation is not None
+            and entry["generation"] == generation
+            and entry["expires_at"] > now
+        )
 
     def store(self, request, response, key, generation, started_at):
         timeout = cache_seconds()
@@ -334,17 +380,18 @@ class PageCacheMiddleware:
         if timeout <= 0:
             return None
         parts = split_csrf_tokens(request, response.content)
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in ("set-cookie", "content-length", "x-cache", "etag")
+        ]
         digest = hashlib.blake2b(b"\0".join(parts), digest_size=12)
-        digest.update(repr(sorted(response.items())).encode())
+        digest.update(repr(headers).encode())
         entry = {
             "generation": generation,
             "expires_at": started_at + timeout,
             "parts": parts,
-            "headers": [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in ("set-cookie", "content-length", "x-cache")
-            ],
+            "headers": headers,
             "digest": digest.hexdigest(),
         }
         try:
@@ -352,23 +399,30 @@ class PageCacheMiddleware:
         except Exception:
             logger.exception("Page cache: could not store %s", request.path)
             return None
+        self.local.put(key, entry)
         return entry
 
     def respond_from(self, entry, request):
         parts = entry["parts"]
         if len(parts) == 1:
-            body = parts[0]
+            response = HttpResponse(parts[0])
         else:
-            # This visitor's own token (and CSRF cookie, set by CsrfViewMiddleware).
-            body = get_token(request).encode().join(parts)
-        response = HttpResponse(body)
+            # This visitor's own token, and their CSRF cookie, exactly as Django does it.
+            self.csrf.process_request(request)
+            response = HttpResponse(get_token(request).encode().join(parts))
         for name, value in entry["headers"]:
             response[name] = value
+        response["Content-Length"] = len(response.content)
         response["X-Cache"] = "HIT"
-        return self.finish(entry, request, response)
+        response = self.finish(entry, request, response)
+        if len(parts) > 1:
+            response = self.csrf.process_response(request, response)
+        return response
 
     def finish(self, entry, request, response):
         response["ETag"] = etag_for(entry, request)
         # Browsers keep the page but ask each time; an unchanged page costs a 304.
         response.headers.setdefault("Cache-Control", "no-cache")
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MATCH" in request.META:
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response

@@ -50,13 +50,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the shared cache (portfolio/page_cache.py). Early, so a hit
+    # skips the rest; what it stores is the response as the rest finished it.
+    "portfolio.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # After CSRF, so a visitor served a cached page still gets their own CSRF cookie.
-    "portfolio.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -294,7 +295,7 @@ COMMENTS_MAX_LINKS = env.get_int("COMMENTS_MAX_LINKS", 2, minimum=0)
 COMMENTS_DISALLOWED_WORDS = env.get_list(
     "COMMENTS_DISALLOWED_WORDS", ["viagra", "cialis", "casino", "porn", "crypto giveaway"]
 )
-COMMENTS_CLOSE_AFTER_DAYS = env.get_int("COMMENTS_CLOSE_AFTER_DAYS", 365, minimum=0)
+COMMENTS_CLOSE_AFTER_DAYS = env.get_int("COMMENTS_CLOSE_AFTER_DAYS", 730, minimum=0)
 COMMENTS_IP_RETENTION_DAYS = env.get_int("COMMENTS_IP_RETENTION_DAYS", 30, minimum=0)
 
 LOGGING = {

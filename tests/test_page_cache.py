@@ -3,6 +3,8 @@
 Run on the file cache by default and on Redis when REDIS_URL is set (CI does both).
 """
 
+import html as html_lib
+import re
 import time
 from datetime import timedelta
 
@@ -185,25 +187,47 @@ def test_a_setting_change_shows_on_the_next_request(client):
     assert "Nouveau nom" not in client.get("/").content.decode()
 
 
+def form_fields(html, form_id):
+    """The named inputs of one form, as a browser would send them."""
+    form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', html, re.S).group()
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields[name.group(1)] = html_lib.unescape(value.group(1)) if value else ""
+    return fields
+
+
+@override_settings(COMMENTS_MIN_FILL_SECONDS=0, COMMENTS_FLOOD_SECONDS=0)
 def test_two_visitors_of_a_cached_form_each_get_their_own_working_token():
+    from django_comments_xtd.models import XtdComment
+
+    post = make_post(title="Billet à commenter")
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    page_one = first.get("/contact/")
-    page_two = second.get("/contact/")
+    page_one = first.get(post.get_absolute_url())
+    page_two = second.get(post.get_absolute_url())
     assert page_one["X-Cache"] == "MISS"
     assert page_two["X-Cache"] == "HIT"
 
     secrets = []
-    for visitor, page in ((first, page_one), (second, page_two)):
+    for number, (visitor, page) in enumerate(((first, page_one), (second, page_two))):
+        html = page.content.decode()
         cookie = visitor.cookies["csrftoken"].value
-        token = csrf_token_in(page.content.decode())
-        assert _unmask_cipher_token(token) == cookie
+        assert _unmask_cipher_token(csrf_token_in(html)) == cookie
         secrets.append(cookie)
-        # The form's own validation answers, not a CSRF refusal.
-        response = visitor.post("/contact/", {"csrfmiddlewaretoken": token})
-        assert response.status_code != 403
+        fields = form_fields(html, "comment-form")
+        fields.update(
+            name=f"Visiteur {number}",
+            email=f"visiteur{number}@example.org",
+            comment=f"Commentaire du visiteur {number}, envoyé depuis une page en cache.",
+        )
+        response = visitor.post(fields.pop("action", "/comments/post/"), fields)
+        assert response.status_code in (200, 302), response.content.decode()[:500]
     assert secrets[0] != secrets[1]
+    assert XtdComment.objects.filter(user_name__startswith="Visiteur").count() == 2
     # Without the token, the refusal still happens: the check is on.
-    assert Client(enforce_csrf_checks=True).post("/contact/", {}).status_code == 403
+    assert Client(enforce_csrf_checks=True).post("/comments/post/", {}).status_code == 403
 
 
 def test_a_page_without_a_form_sets_no_cookie(client):
@@ -229,12 +253,13 @@ def test_an_unchanged_page_answers_304_and_a_changed_one_200(client):
 
 
 def test_a_page_with_a_form_answers_304_to_its_own_visitor_only():
+    url = make_post(title="Billet").get_absolute_url()
     first, second = Client(), Client()
-    etag = first.get("/contact/")["ETag"]
-    assert first.get("/contact/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    etag = first.get(url)["ETag"]
+    assert first.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     # Another visitor (another CSRF cookie) must not reuse the first one's page.
-    second.get("/contact/")
-    assert second.get("/contact/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    second.get(url)
+    assert second.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 def test_head_is_answered_from_the_same_entry(client):
