@@ -48,6 +48,7 @@ WORD = re.compile(r"\w+")
 # bm25 weights for title, standfirst and body on SQLite: a word in the title
 # counts ten times one in the body.
 FTS_WEIGHTS = (10.0, 4.0, 1.0)
+TITLE_BONUS = 1000
 
 
 def is_postgresql():
@@ -220,9 +221,14 @@ def _search_sqlite(posts, query):
         )
         .annotate(
             # bm25 is better when lower; negated so both backends sort the same way.
+            # FTS5's bm25 sums the columns' weighted hits before damping them, so
+            # a long text can outweigh a title: a title holding a searched word
+            # gets a bonus that puts it first, as PostgreSQL's weights do.
             search_rank=RawSQL(
-                f"SELECT -bm25({FTS_TABLE}, {weights}) {matching}",
-                (match,),
+                f"SELECT -bm25({FTS_TABLE}, {weights}) + CASE WHEN "
+                f"instr(highlight({FTS_TABLE}, 0, %s, ''), %s) > 0 "
+                f"THEN {TITLE_BONUS} ELSE 0 END {matching}",
+                (MARK_START, MARK_START, match),
                 output_field=FloatField(),
             ),
             search_title=RawSQL(
