@@ -13,6 +13,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 
 from blog import search
 from blog.models import Post
+from portfolio.page_cache import invalidate_pages
 
 
 def block_models():
@@ -36,6 +37,9 @@ def reindex(post_id):
         search.remove_post(post_id)
     else:
         search.index_post(post)
+    # The page cache invalidated on the save, before this ran: a search page
+    # rendered in between would keep the old results.
+    invalidate_pages()
 
 
 def reindex_on_commit(sender, instance, raw=False, **kwargs):

@@ -33,6 +33,14 @@ SQLITE = [
 SQLITE_REVERSE = ["DROP TABLE IF EXISTS blog_search_fts"]
 
 
+class UnaccentOnPostgreSQL(UnaccentExtension):
+    """Django's UnaccentExtension skips other databases going forwards, not backwards."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def run(statements_by_vendor):
     def operation(apps, schema_editor):
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
@@ -47,8 +55,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Does nothing on SQLite.
-        UnaccentExtension(),
+        UnaccentOnPostgreSQL(),
         migrations.RunPython(
             run({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
             run({"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}),

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from blog.search import rebuild_index
+from portfolio.page_cache import invalidate_pages
 
 
 class Command(BaseCommand):
@@ -8,4 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = rebuild_index()
+        invalidate_pages()  # search pages cached before the rebuild
         self.stdout.write(f"Search index: {count} posts indexed.")
