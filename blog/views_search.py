@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from blog.models import Category, Post
 from blog.search import clean_query, highlight, search_posts
 
 RESULTS_PER_PAGE = 10
@@ -18,8 +19,14 @@ def search(request):
         }
         for post in page.object_list
     ]
+    # Nothing found: the categories that hold posts are the next place to look.
+    categories = (
+        Category.objects.filter(posts__in=Post.objects.published()).distinct().order_by("name")
+        if query and not results
+        else []
+    )
     return render(
         request,
         "blog/search.html",
-        {"query": query, "page": page, "results": results},
+        {"query": query, "page": page, "results": results, "categories": categories},
     )

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from blog.models import Post, RichText
+from blog.models import Category, Post, RichText
 from blog.search import search_posts
 
 pytestmark = pytest.mark.django_db
@@ -112,8 +112,12 @@ def test_empty_state_invites_to_search(client, db):
 
 
 def test_no_results_state_suggests_what_to_try(client, make_post):
-    make_post("Un billet", "<p>texte</p>")
+    career = Category.objects.create(name="Carrière", slug="carriere")
+    Category.objects.create(name="Vide", slug="vide")
+    make_post("Un billet", "<p>texte</p>", category=career)
     html = client.get("/blog/search/", {"q": "introuvable"}).content.decode()
+    assert 'href="/blog/category/carriere/">Carrière</a>' in html
+    assert "/blog/category/vide/" not in html
     assert "Recherche\u00a0: introuvable" in html
     assert "Aucun billet ne correspond" in html
     assert 'href="/blog/"' in html
