@@ -123,7 +123,7 @@ def test_models_read_well_and_point_to_the_profile_page(full_profile):
     assert str(full_profile) == "Nathalie Rousseau"
     assert full_profile.get_absolute_url() == "/profile/"
     assert str(full_profile.positions.first()) == "Product Manager — Ekko Énergie"
-    assert str(Language.objects.first()) == "Français (Native)"
+    assert str(Language.objects.first()) == "Français (Langue maternelle)"
 
 
 # The page ------------------------------------------------------------------
@@ -288,12 +288,12 @@ def test_json_resume_is_valid_against_the_official_schema(client, full_profile):
         "name": "Ekko Énergie",
         "position": "Product Manager",
         "location": "Grenoble (à distance)",
-        "description": "Freelance mission · Énergie",
+        "description": "Mission freelance · Énergie",
         "startDate": "2025-02",
         "summary": "Application de suivi de consommation : lancement de l’offre heures creuses dynamiques.",
     }
     assert data["volunteer"][0]["organization"] == "Code & Cafés"
-    assert {"language": "Anglais", "fluency": "Advanced (C1)"} in data["languages"]
+    assert {"language": "Anglais", "fluency": "Avancé (C1)"} in data["languages"]
     assert len(data["references"]) == 4
     assert data["meta"]["version"] == "v1.0.0"
 
@@ -404,6 +404,6 @@ def test_admin_index_counts_unread_contact_messages(admin_client, db):
         name="B", email="b@example.org", subject="S", message="Hello there", status="read"
     )
     html = admin_client.get("/admin/").content.decode()
-    inbox = re.search(r'id="contact-inbox".*?</div>', html, re.S).group(0)
+    inbox = re.search(r'id="contact-inbox".*?</p>', html, re.S).group(0)
     assert "1 message non lu" in inbox
     assert "/admin/portfolio/contactmessage/?status__exact=unread" in inbox

@@ -1,0 +1,81 @@
+"""A recruiter reads the profile, takes the CV, writes; the author finds the message in the admin."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from portfolio.models import ContactMessage
+from tests.conftest import save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_recruiter_downloads_the_cv_writes_and_the_author_reads_it(page, demo, settings, tmp_path):
+    settings.CONTACT_MIN_FILL_SECONDS = 0
+    # The admin's own pages link no icon, so the browser asks for /favicon.ico (not ours to serve).
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    page.goto("/profile/")
+    assert page.get_by_role("heading", level=1, name="Nathalie Rousseau").is_visible()
+    assert page.get_by_text("Disponible à partir du").is_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Télécharger le CV")).click()
+    download = download_info.value
+    assert download.suggested_filename == "nathalie-rousseau-cv.pdf"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+
+    page.get_by_role("link", name="Me contacter").click()
+    page.wait_for_url("**/contact/")
+    page.get_by_label("Votre nom").fill("Léa Recruteuse")
+    page.get_by_label("Votre e-mail").fill("lea@example.org")
+    page.get_by_label("Organisation").fill("Cabinet Talents")
+    page.get_by_label("Objet").fill("Mission de Product Owner à Lyon")
+    page.get_by_label("Message").fill("Bonjour, une mission de six mois pourrait vous intéresser.")
+    page.get_by_role("button", name="Envoyer le message").click()
+    page.wait_for_url("**/contact/thanks/")
+    assert page.get_by_role("heading", level=1, name=re.compile("Merci")).is_visible()
+    assert ContactMessage.objects.get().subject == "Mission de Product Owner à Lyon"
+
+    get_user_model().objects.create_superuser("author", "author@example.org", "a-long-password-42")
+    page.goto("/admin/")
+    page.get_by_label(re.compile("Nom d’utilisateur")).fill("author")
+    page.get_by_label("Mot de passe").fill("a-long-password-42")
+    page.get_by_role("button", name="Connexion").click()
+    assert page.get_by_role("link", name="1 message non lu").is_visible()
+    page.get_by_role("link", name="1 message non lu").click()
+    page.wait_for_url("**/admin/portfolio/contactmessage/?status__exact=unread")
+    assert page.get_by_role("link", name="Mission de Product Owner à Lyon").is_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("label", "width"), [("phone", 390), ("desktop", 1280)])
+def test_profile_screenshots(browser, live_server, demo, scheme, label, width):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": width, "height": 900},
+        color_scheme=scheme,
+        locale="fr-FR",
+    )
+    page = context.new_page()
+    page.goto("/profile/")
+    save_screenshot(page, f"profile-{label}-{scheme}")
+    # Who, what, availability and the two calls to action are above the fold.
+    for locator in [
+        page.get_by_role("heading", level=1, name="Nathalie Rousseau"),
+        page.get_by_text("Disponible à partir du"),
+        page.get_by_role("link", name="Me contacter"),
+        page.get_by_role("link", name=re.compile("Télécharger le CV")),
+    ]:
+        box = locator.bounding_box()
+        assert box and box["y"] + box["height"] <= 900, locator
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if label == "phone" and scheme == "light":
+        page.goto("/contact/")
+        save_screenshot(page, "contact-phone-light")
+    if label == "desktop" and scheme == "light":
+        page.goto("/")
+        save_screenshot(page, "home-profile-card-desktop-light")
+    context.close()
