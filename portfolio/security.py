@@ -45,3 +45,23 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     return render(request, "security/locked_out.html", context, status=429)
+
+
+class CrossOriginResourcePolicyMiddleware:
+    """`Cross-Origin-Resource-Policy` on every response, static files included.
+
+    Django sets COOP but has no setting for CORP. With `same-origin`, another
+    site cannot load our pages, images or feeds into its own pages through a
+    browser (hot-linking, Spectre-style leaks); feed readers and link previews
+    fetch from servers and are not affected.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CROSS_ORIGIN_RESOURCE_POLICY
+        if policy:
+            response.headers.setdefault("Cross-Origin-Resource-Policy", policy)
+        return response

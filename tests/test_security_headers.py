@@ -162,6 +162,7 @@ def test_every_public_response_carries_the_security_headers(public_responses):
         assert response["Referrer-Policy"] == "strict-origin-when-cross-origin", where
         assert response["Cross-Origin-Opener-Policy"] == "same-origin", where
         assert response["X-Frame-Options"] == "DENY", where
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin", where
         permissions = response["Permissions-Policy"]
         for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
             assert feature in permissions, where
