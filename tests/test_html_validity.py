@@ -97,13 +97,19 @@ def test_json_ld_parses_and_has_what_search_engines_need(pages):
                 if "schema.org" not in str(node.get("@context", "")):
                     problems.append(f"{page.path}: JSON-LD without a schema.org @context")
             for item in _items(data):
-                kind = item.get("@type")
-                if not kind:
+                kinds = item.get("@type")
+                if not kinds:
                     problems.append(f"{page.path}: a JSON-LD item without @type")
                     continue
-                types_seen.add(kind)
-                missing = REQUIRED_FIELDS.get(kind, set()) - {k for k, v in item.items() if v}
-                if missing:
-                    problems.append(f"{page.path}: {kind} lacks {sorted(missing)}")
+                for kind in kinds if isinstance(kinds, list) else [kinds]:
+                    types_seen.add(kind)
+                    missing = REQUIRED_FIELDS.get(kind, set()) - {k for k, v in item.items() if v}
+                    if missing:
+                        problems.append(f"{page.path}: {kind} lacks {sorted(missing)}")
+    # A post says it is an article, the profile says who the person is.
+    if not types_seen & {"BlogPosting", "Article"}:
+        problems.append("no page describes a post (BlogPosting)")
+    if not types_seen & {"Person", "ProfilePage"}:
+        problems.append("no page describes the person (Person or ProfilePage)")
     if problems:
         pytest.fail("\n".join(problems), False)
