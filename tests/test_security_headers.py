@@ -81,15 +81,30 @@ class LinkParser(HTMLParser):
                 self.links.append(href)
 
 
-def crawl(client, starts):
-    """Same-site pages reachable from `starts`, with their responses."""
-    seen, queue, responses = set(), list(starts), {}
+def page_kind(path):
+    """`/en/blog/tag/django/` → `en blog tag`: the crawler visits a few pages of each kind."""
+    segments = [segment for segment in path.split("/") if segment]
+    kind = segments[:1] if segments[:1] == ["en"] else []
+    rest = segments[len(kind) :]
+    kind += rest[:1]
+    if len(rest) > 1:
+        kind.append(rest[1] if not re.search(r"[-\d]", rest[1]) and len(rest) > 2 else "*")
+    return " ".join(kind)
+
+
+def crawl(client, starts, per_kind=2):
+    """Same-site pages reachable from `starts` (a few of each kind), with their responses."""
+    seen, queue, responses, kinds = set(), list(starts), {}, {}
     while queue and len(responses) < MAX_PAGES:
         url = queue.pop(0)
         path = urlsplit(url).path
         if path in seen or path.startswith(SKIP_PREFIXES):
             continue
         seen.add(path)
+        kind = page_kind(path)
+        if kinds.get(kind, 0) >= per_kind:
+            continue
+        kinds[kind] = kinds.get(kind, 0) + 1
         response = client.get(path)
         responses[path] = response
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
