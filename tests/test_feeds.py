@@ -124,7 +124,9 @@ def test_entries_carry_the_whole_post_with_absolute_image_urls(client, blog, url
     assert entry.link == f"{SITE}/blog/dix-ans-de-support/"
     assert entry.author == "Nathalie Rousseau"
     assert {tag.term for tag in entry.tags} == {"Carrière", "support"}
-    assert entry.published_parsed and entry.updated_parsed
+    assert entry.published_parsed
+    if "atom" in url:
+        assert entry.updated_parsed
     html = entry.content[0].value
     for text in ["Le début", "Un lundi.", "Pourquoi ?", "Parce que.", "Le plateau en 2016"]:
         assert text in html

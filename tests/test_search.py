@@ -93,6 +93,8 @@ def test_matched_words_are_highlighted_and_everything_else_escaped(client, make_
     assert "<mark>sécurité</mark>" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert" not in html
+    # A machine-readable date the HTML validator accepts (no microseconds).
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}">', html)
 
 
 def test_the_query_is_shown_escaped_in_the_title_and_the_form(client, make_post):
