@@ -48,6 +48,10 @@ def _looks_like_markup(head):
 
 def validate_image_file(upload):
     """Refuse, with a message a person understands, what we will not store."""
+    if getattr(upload, "_committed", False):
+        # Already stored (a form saved again without a new upload): it was checked when
+        # uploaded, and ImageField's dimension update may have closed it (seek would fail).
+        return
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
     if upload.size is not None and upload.size > limit:
         raise ValidationError(

@@ -1,0 +1,181 @@
+"""The author writes a post in the admin; a visitor reads it on a phone."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from blog.models import Post
+from tests.conftest import save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def photos(tmp_path):
+    colours = [(180, 90, 60), (60, 120, 160), (90, 150, 80), (200, 170, 60)]
+    paths = []
+    for index, colour in enumerate(colours):
+        path = Path(tmp_path) / f"photo-{index}.jpg"
+        Image.new("RGB", (1400, 900), colour).save(path, format="JPEG")
+        paths.append(str(path))
+    return paths
+
+
+@pytest.fixture
+def author_page(browser, live_server):
+    """Like conftest's `page`, at desktop size; the admin asks for /favicon.ico, which nothing serves."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    errors = []
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and "favicon.ico" not in (message.location or {}).get("url", "")
+            and errors.append(message.text)
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+def add_block(page, prefix):
+    page.locator(".order-machine-insert-target.last").click()
+    page.locator(f".plugin-button[data-plugin-prefix='{prefix}']").first.click()
+    return page.locator(f".dynamic-{prefix}").last
+
+
+def type_rich_text(block, words):
+    editor = block.locator("[contenteditable=true]")
+    editor.click()
+    editor.type(words)
+
+
+def test_author_writes_schedules_previews_publishes_and_a_visitor_reads_it(
+    author_page, browser, live_server, admin_user, photos
+):
+    page = author_page
+    page.goto("/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "password")
+    page.click("input[type=submit]")
+
+    page.goto("/admin/blog/post/add/")
+    page.fill("#id_title", "Une journée au service des urgences informatiques")
+    page.fill("#id_standfirst", "Ce que l’on apprend quand tout tombe en panne en même temps.")
+    assert page.input_value("#id_slug") == "une-journee-au-service-des-urgences-informatiques"
+    page.set_input_files("#id_cover", photos[0])
+    page.fill("#id_cover_alt", "Un écran d’ordinateur éteint sur un bureau")
+    page.fill("#id_cover_caption", "Le poste de garde, à 7 h.")
+    page.fill("#id_cover_credit", "© Nathalie Rousseau")
+
+    text = add_block(page, "blog_richtext_set")
+    type_rich_text(text, "Tout commence par un appel à 7 h 02 : plus rien ne s’imprime.")
+
+    figure = add_block(page, "blog_figure_set")
+    figure.locator("input[type=file]").set_input_files(photos[1])
+    figure.locator("input[name$='-alt']").fill("Une imprimante ouverte, un bourrage papier")
+    figure.locator("input[name$='-caption']").fill("Le coupable : un trombone.")
+    figure.locator("input[name$='-credit']").fill("Source : Wikipédia")
+
+    for index in (2, 3):
+        photo = add_block(page, "blog_galleryimage_set")
+        photo.locator("input[type=file]").set_input_files(photos[index])
+        photo.locator("input[name$='-alt']").fill(f"Photo {index} de la journée")
+        photo.locator("input[name$='-caption']").fill(f"Moment {index}")
+
+    question = add_block(page, "blog_question_set")
+    question.locator("textarea[name$='-question']").fill("Quel est le pire moment de la journée ?")
+    type_rich_text(question, "Midi, quand tout le monde redémarre en même temps.")
+
+    # Scheduled: published, for tomorrow.
+    page.select_option("#id_status", "published")
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    page.fill("#id_published_at_0", tomorrow.strftime("%d/%m/%Y"))
+    page.fill("#id_published_at_1", "09:30:00")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+
+    post = Post.objects.get(slug="une-journee-au-service-des-urgences-informatiques")
+    assert post.is_scheduled
+    assert [kind for kind, _block in __import__("blog.content").content.blocks(post)] == [
+        "richtext",
+        "figure",
+        "gallery",
+        "gallery",
+        "question",
+    ]
+    # Visitors do not see it yet.
+    visitor = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    assert visitor.new_page().goto(post.get_absolute_url()).status == 404
+
+    # The author previews it from the admin.
+    save_screenshot(page, "blog-admin-saved")
+    page.get_by_role("link", name="Voir sur le site").click()
+    page.wait_for_url(f"**/blog/preview/{post.pk}/")
+    assert "Programmé" in page.locator(".preview-banner").inner_text()
+    assert page.get_by_text("Le coupable : un trombone.").is_visible()
+
+    # Publishes it now.
+    page.go_back()
+    now = timezone.localtime() - timedelta(minutes=1)
+    page.fill("#id_published_at_0", now.strftime("%d/%m/%Y"))
+    page.fill("#id_published_at_1", now.strftime("%H:%M:%S"))
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    post.refresh_from_db()
+    assert post.is_public
+
+    # A visitor on a phone finds it in the list and reads it.
+    for scheme in ("light", "dark"):
+        phone = browser.new_context(
+            base_url=live_server.url,
+            locale="fr-FR",
+            viewport={"width": 390, "height": 844},
+            color_scheme=scheme,
+        ).new_page()
+        phone.goto("/blog/")
+        phone.get_by_role("link", name="Une journée au service des urgences informatiques").click()
+        phone.wait_for_url(f"**{post.get_absolute_url()}")
+        assert phone.get_by_role("heading", level=1).inner_text().startswith("Une journée")
+        assert phone.get_by_text("Source : Wikipédia").is_visible()
+        assert phone.get_by_text("Quel est le pire moment de la journée ?").first.is_visible()
+        assert phone.locator(".gallery__item img").count() == 2
+        assert phone.locator(".post__cover img").get_attribute("fetchpriority") == "high"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        save_screenshot(phone, f"blog-post-written-phone-{scheme}")
+        phone.context.close()
+    visitor.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("label", "width"), [("phone", 390), ("desktop", 1280)])
+def test_blog_screenshots(browser, live_server, demo, scheme, label, width):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": width, "height": 900},
+        color_scheme=scheme,
+        locale="fr-FR",
+    )
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    for name, url in [
+        ("list", "/blog/"),
+        ("post", "/blog/dix-ans-de-support-informatique/"),
+        ("interview", "/blog/entretien-nadia-technicienne-de-proximite/"),
+        ("gallery", "/blog/trois-jours-en-vercors/"),
+    ]:
+        page.goto(url)
+        # Nothing sticks out sideways at this width.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, url
+        save_screenshot(page, f"blog-{name}-{label}-{scheme}")
+    context.close()
+    assert errors == []
