@@ -119,3 +119,37 @@ def test_robots_points_to_the_sitemap_and_keeps_crawlers_out_of_private_paths(cl
 @override_settings(ADMIN_PATH="gestion-7f3a")
 def test_robots_follows_the_admin_path(client, db):
     assert "Disallow: /gestion-7f3a/" in client.get("/robots.txt").content.decode()
+
+
+def count_queries(client, url):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()  # the rendering is measured, not the page cache
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_sitemap_query_count_does_not_grow_with_posts(client, db, django_assert_num_queries):
+    from django.core.cache import cache
+
+    def populate(start, count):
+        tag = Tag.objects.create(name=f"t{start}", slug=f"t{start}")
+        category = Category.objects.create(name=f"c{start}", slug=f"c{start}")
+        for number in range(start, start + count):
+            make_post(
+                f"billet-{number}",
+                category=category,
+                tags=[tag],
+                published_at=timezone.now() - timedelta(days=40 * number + 1),
+            )
+
+    populate(0, 5)
+    client.get("/sitemap.xml")  # once, for what a process caches for good (the Site)
+    small = count_queries(client, "/sitemap.xml")
+    populate(5, 45)
+    cache.clear()
+    with django_assert_num_queries(small):
+        client.get("/sitemap.xml")
