@@ -43,6 +43,7 @@ class Page:
     status: int = 200
     # A form state: the form (CSS selector) on `path` sent empty, and what it answered.
     form: str | None = None
+    synthetic: bool = False
 
     @property
     def method(self):
@@ -209,7 +210,37 @@ def public_pages(client):
     for path in NOT_FOUND:
         response = client.get(path)
         pages.append(Page("404", path, response.content.decode(), response.status_code))
-    return pages, broken
+    return pages + error_pages(), broken
+
+
+def error_pages():
+    """The 400, 403, expired-form and 500 pages, as their handlers render them.
+
+    No URL leads to them on purpose: the browser is handed their HTML at a made-up
+    address of the live server (`synthetic`), so their stylesheet still loads.
+    """
+    from django.core.exceptions import BadRequest, PermissionDenied
+    from django.test import RequestFactory
+
+    from portfolio import views
+
+    request = RequestFactory().get("/")
+    answers = {
+        "400": views.bad_request(request, BadRequest()),
+        "403": views.permission_denied(request, PermissionDenied()),
+        "403-csrf": views.csrf_failure(request),
+        "500": views.server_error(request),
+    }
+    return [
+        Page(
+            f"{name} page",
+            f"/__error-pages__/{name}/",
+            response.content.decode(),
+            200,
+            synthetic=True,
+        )
+        for name, response in answers.items()
+    ]
 
 
 def add_edge_cases():
