@@ -10,7 +10,7 @@ WORKERS ?= 3
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install chromium java clean
+.PHONY: run test lint install chromium java lighthouse clean
 
 run: $(VENV)/.installed staticfiles/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -55,6 +55,10 @@ node_modules/.installed: package-lock.json
 java:
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless; }
+
+# Lighthouse scores of a production-like run (demo content), on demand: see docs/performance.md.
+lighthouse: $(VENV)/.installed
+	$(BIN)/python bench/lighthouse/run
 
 # Collect again only when a static file changed: a second `make run` starts in seconds.
 staticfiles/staticfiles.json: $(VENV)/.installed $(shell find static -type f 2>/dev/null)
