@@ -84,13 +84,13 @@ def p(*paragraphs):
 OWNER = {
     "name": "Nathalie Rousseau",
     "bio": (
-        "Dix ans de support informatique, puis le produit : j’écris sur le métier, "
+        "Dix ans de support informatique, puis le produit : j’écris sur le métier, "
         "les équipes et les outils qui rendent service."
     ),
 }
 GUEST = {
     "name": "Inès Moreau",
-    "bio": "Journaliste indépendante, elle mène pour ce blog la série d’entretiens « Métiers de l’ombre ».",
+    "bio": "Journaliste indépendante, elle mène pour ce blog la série d’entretiens « Métiers de l’ombre ».",
     "website": "https://example.org/ines-moreau",
 }
 CATEGORIES = {
@@ -173,8 +173,8 @@ def load(stdout):
 
     _post(
         "dix-ans-de-support-informatique",
-        title="Dix ans de support informatique : ce que les utilisateurs m’ont appris",
-        standfirst="Du téléphone qui sonne à 8 h au ticket résolu avant le café : un bilan, sans nostalgie ni amertume.",
+        title="Dix ans de support informatique : ce que les utilisateurs m’ont appris",
+        standfirst="Du téléphone qui sonne à 8 h au ticket résolu avant le café : un bilan, sans nostalgie ni amertume.",
         published_at=datetime(2016, 10, 21, 12, 29),
         author=owner,
         category=categories["carriere"],
@@ -189,12 +189,12 @@ def load(stdout):
                 {
                     "text": p(
                         "J’ai commencé au support un lundi de septembre, avec un casque trop grand et une liste de procédures que personne ne lisait. Dix ans plus tard, je quitte ce métier pour un autre, et je voudrais garder une trace de ce qu’il m’a appris.",
-                        "La leçon principale tient en une phrase : l’utilisateur a presque toujours raison sur le symptôme, et presque toujours tort sur la cause. Tout le reste découle de là.",
+                        "La leçon principale tient en une phrase : l’utilisateur a presque toujours raison sur le symptôme, et presque toujours tort sur la cause. Tout le reste découle de là.",
                     )
                     + "<h2>Écouter avant de diagnostiquer</h2>"
                     + p(
                         "Les premières années, je coupais la parole. Je reconnaissais un problème aux trois premiers mots et je donnais la solution avant la fin de la phrase. J’avais souvent raison, et les gens raccrochaient mécontents.",
-                        "J’ai appris à laisser finir. Pas par politesse : parce que la quatrième phrase contient presque toujours le détail qui change tout, « depuis qu’on a déménagé le bureau », « seulement le mardi », « quand ma collègue est absente ».",
+                        "J’ai appris à laisser finir. Pas par politesse : parce que la quatrième phrase contient presque toujours le détail qui change tout, « depuis qu’on a déménagé le bureau », « seulement le mardi », « quand ma collègue est absente ».",
                     )
                 },
             ),
@@ -203,14 +203,14 @@ def load(stdout):
                 {
                     "image": ("tickets", 2, "ville"),
                     "alt": "Des immeubles de bureaux éclairés en fin de journée",
-                    "caption": "Le siège, vu du parking : chaque fenêtre allumée, un poste à dépanner un jour ou l’autre.",
-                    "credit": "Photo : Nathalie Rousseau",
+                    "caption": "Le siège, vu du parking : chaque fenêtre allumée, un poste à dépanner un jour ou l’autre.",
+                    "credit": "Photo : Nathalie Rousseau",
                 },
             ),
             (
                 "quote",
                 {
-                    "quote": "Un ticket bien écrit, c’est la moitié de la solution ; un ticket bien fermé, c’est l’autre moitié.",
+                    "quote": "Un ticket bien écrit, c’est la moitié de la solution ; un ticket bien fermé, c’est l’autre moitié.",
                     "attribution": "Affiché au-dessus de la machine à café",
                 },
             ),
@@ -220,11 +220,11 @@ def load(stdout):
                     "text": "<h2>Écrire pour la personne suivante</h2>"
                     + p(
                         "Un ticket fermé sans explication est une dette. Six mois plus tard, le même problème revient, et personne ne sait ce qui avait marché. J’ai pris l’habitude d’écrire chaque résolution comme une lettre à un collègue qui ne me connaît pas.",
-                        "Trois lignes suffisent : ce que l’utilisateur voyait, ce qui en était la cause, ce que j’ai fait. La base de connaissances de l’équipe est née de ces trois lignes, bien plus que d’un projet décidé en réunion.",
+                        "Trois lignes suffisent : ce que l’utilisateur voyait, ce qui en était la cause, ce que j’ai fait. La base de connaissances de l’équipe est née de ces trois lignes, bien plus que d’un projet décidé en réunion.",
                     )
                     + "<h2>Ce que je garde</h2>"
                     + p(
-                        "Je garde la patience, l’habitude de reformuler, et un respect profond pour les gens qui osent dire « je ne comprends pas ». Je garde aussi une méfiance salutaire envers les solutions qui marchent du premier coup sans qu’on sache pourquoi.",
+                        "Je garde la patience, l’habitude de reformuler, et un respect profond pour les gens qui osent dire « je ne comprends pas ». Je garde aussi une méfiance salutaire envers les solutions qui marchent du premier coup sans qu’on sache pourquoi.",
                     )
                 },
             ),
@@ -234,7 +234,7 @@ def load(stdout):
                     "image": ("dernier-jour", 3, "nuit"),
                     "alt": "La ville de nuit, quelques fenêtres encore allumées",
                     "caption": "Dernier soir au bureau, dernière astreinte.",
-                    "credit": "Source : archives personnelles",
+                    "credit": "Source : archives personnelles",
                 },
             ),
         ],
@@ -253,13 +253,13 @@ def load(stdout):
         cover=("backlog", 4, "atelier"),
         cover_alt="Un atelier baigné de lumière, des collines au loin",
         cover_caption="Le calme d’un backlog bien tenu (vue d’artiste).",
-        cover_credit="Illustration : Vitrine",
+        cover_credit="Illustration : Vitrine",
         blocks=[
             (
                 "text",
                 {
                     "text": p(
-                        "Un backlog n’est pas une liste de souhaits : c’est une file d’attente ordonnée, que l’on relit chaque semaine. Quand il devient un grenier où l’on range tout ce qu’on n’ose pas jeter, l’équipe cesse de le lire.",
+                        "Un backlog n’est pas une liste de souhaits : c’est une file d’attente ordonnée, que l’on relit chaque semaine. Quand il devient un grenier où l’on range tout ce qu’on n’ose pas jeter, l’équipe cesse de le lire.",
                     )
                     + "<h2>Une carte, un problème</h2>"
                     + p(
@@ -267,12 +267,12 @@ def load(stdout):
                     )
                     + "<h2>Le problème avant la solution</h2>"
                     + p(
-                        "On écrit d’abord ce qui ne va pas, pour qui, et comment on saura que c’est réglé. La solution vient ensuite, en discussion avec l’équipe : c’est là qu’elle s’améliore.",
+                        "On écrit d’abord ce qui ne va pas, pour qui, et comment on saura que c’est réglé. La solution vient ensuite, en discussion avec l’équipe : c’est là qu’elle s’améliore.",
                     )
                     + "<h2>Jeter sans remords</h2>"
                     + p(
-                        "Ce qui dort depuis six mois n’est pas important. S’il l’était, quelqu’un l’aurait réclamé. On l’archive ; s’il revient, on le réécrira mieux.",
-                        "<strong>Mise à jour :</strong> chaque trimestre, nous trions désormais le bas de la file en trente minutes, chronomètre en main. Ce qui ne trouve pas de défenseur part aux archives.",
+                        "Ce qui dort depuis six mois n’est pas important. S’il l’était, quelqu’un l’aurait réclamé. On l’archive ; s’il revient, on le réécrira mieux.",
+                        "<strong>Mise à jour :</strong> chaque trimestre, nous trions désormais le bas de la file en trente minutes, chronomètre en main. Ce qui ne trouve pas de défenseur part aux archives.",
                     )
                 },
             ),
@@ -318,7 +318,7 @@ def load(stdout):
 
     _post(
         "entretien-nadia-technicienne-de-proximite",
-        title="Nadia, technicienne de proximité : « Je répare surtout la confiance »",
+        title="Nadia, technicienne de proximité : « Je répare surtout la confiance »",
         standfirst="Dans un hôpital de 1 200 lits, elle dépanne les postes, les imprimantes et parfois les nerfs.",
         published_at=datetime(2025, 3, 20, 8, 30),
         author=guest,
@@ -342,34 +342,34 @@ def load(stdout):
             (
                 "qa",
                 {
-                    "question": "À quoi ressemble une journée type ?",
+                    "question": "À quoi ressemble une journée type ?",
                     "answer": p(
-                        "Il n’y en a pas. Je commence par les urgences de la nuit, puis je fais le tour des services. Un jour c’est un lecteur de badge, le lendemain une imprimante d’étiquettes au laboratoire : si elle s’arrête, les prélèvements attendent."
+                        "Il n’y en a pas. Je commence par les urgences de la nuit, puis je fais le tour des services. Un jour c’est un lecteur de badge, le lendemain une imprimante d’étiquettes au laboratoire : si elle s’arrête, les prélèvements attendent."
                     ),
                 },
             ),
             (
                 "qa",
                 {
-                    "question": "Qu’est-ce qui vous a le plus surprise en arrivant ?",
+                    "question": "Qu’est-ce qui vous a le plus surprise en arrivant ?",
                     "answer": p(
-                        "La pression. Ici, un poste en panne, ce n’est pas un tableur qui ne s’ouvre pas : c’est une infirmière qui ne peut pas vérifier un traitement. On apprend vite à prioriser."
+                        "La pression. Ici, un poste en panne, ce n’est pas un tableur qui ne s’ouvre pas : c’est une infirmière qui ne peut pas vérifier un traitement. On apprend vite à prioriser."
                     ),
                 },
             ),
             (
                 "quote",
                 {
-                    "quote": "Quand j’arrive dans un service, les gens ne voient pas une technicienne : ils voient la fin de leur problème.",
+                    "quote": "Quand j’arrive dans un service, les gens ne voient pas une technicienne : ils voient la fin de leur problème.",
                     "attribution": "Nadia",
                 },
             ),
             (
                 "qa",
                 {
-                    "question": "Que diriez-vous à quelqu’un qui veut faire ce métier ?",
+                    "question": "Que diriez-vous à quelqu’un qui veut faire ce métier ?",
                     "answer": p(
-                        "Qu’il faut aimer les gens au moins autant que les machines. La technique s’apprend ; l’écoute aussi, mais plus lentement."
+                        "Qu’il faut aimer les gens au moins autant que les machines. La technique s’apprend ; l’écoute aussi, mais plus lentement."
                     ),
                 },
             ),
@@ -378,7 +378,7 @@ def load(stdout):
 
     _post(
         "entretien-marc-administrateur-reseau",
-        title="Marc, administrateur réseau : « Une bonne nuit, c’est une nuit où l’on ne m’appelle pas »",
+        title="Marc, administrateur réseau : « Une bonne nuit, c’est une nuit où l’on ne m’appelle pas »",
         standfirst="Vingt ans d’astreintes, trois fusions d’entreprises et une passion intacte pour les câbles bien rangés.",
         published_at=datetime(2025, 9, 8, 7, 0),
         author=guest,
@@ -390,16 +390,16 @@ def load(stdout):
             (
                 "qa",
                 {
-                    "question": "Comment êtes-vous arrivé dans le réseau ?",
+                    "question": "Comment êtes-vous arrivé dans le réseau ?",
                     "answer": p(
-                        "Par hasard : j’étais le seul du bureau à ne pas avoir peur de la baie de brassage. On m’a confié les câbles, puis les commutateurs, puis tout le reste."
+                        "Par hasard : j’étais le seul du bureau à ne pas avoir peur de la baie de brassage. On m’a confié les câbles, puis les commutateurs, puis tout le reste."
                     ),
                 },
             ),
             (
                 "qa",
                 {
-                    "question": "Votre pire souvenir d’astreinte ?",
+                    "question": "Votre pire souvenir d’astreinte ?",
                     "answer": p(
                         "Une coupure un 24 décembre, à 23 h. Un disjoncteur, rien de plus. Mais il a fallu traverser la ville pour le trouver."
                     ),
@@ -410,14 +410,14 @@ def load(stdout):
                 {
                     "image": ("baie", 6, "nuit"),
                     "alt": "Une ville endormie sous un ciel bleu nuit",
-                    "caption": "« La nuit, le réseau est calme. C’est là qu’on fait les mises à jour. »",
+                    "caption": "« La nuit, le réseau est calme. C’est là qu’on fait les mises à jour. »",
                     "credit": "© Inès Moreau",
                 },
             ),
             (
                 "qa",
                 {
-                    "question": "Et le meilleur ?",
+                    "question": "Et le meilleur ?",
                     "answer": p(
                         "Le jour où une équipe entière a déménagé un vendredi soir et a travaillé le lundi matin sans remarquer quoi que ce soit. Le meilleur compliment, c’est le silence."
                     ),
@@ -443,7 +443,7 @@ def load(stdout):
                 "text",
                 {
                     "text": p(
-                        "Chaque année, l’équipe passe trois jours ensemble, loin du bureau. Cette fois, nous avions choisi le Vercors : peu de réseau, beaucoup de marche, et des discussions qui prennent le temps de finir.",
+                        "Chaque année, l’équipe passe trois jours ensemble, loin du bureau. Cette fois, nous avions choisi le Vercors : peu de réseau, beaucoup de marche, et des discussions qui prennent le temps de finir.",
                     )
                 },
             ),
@@ -471,7 +471,7 @@ def load(stdout):
                     "image": ("vercors-3", 23, "lac"),
                     "alt": "Un lac entouré de collines",
                     "caption": "Pause au bord du lac.",
-                    "credit": "Photo : Nadia B.",
+                    "credit": "Photo : Nadia B.",
                 },
             ),
             (
@@ -530,7 +530,7 @@ def load(stdout):
     _post(
         "changer-de-metier-a-quarante-ans",
         title="Changer de métier à quarante ans",
-        standfirst="Du support au produit : ce qui s’est transféré, ce qu’il a fallu réapprendre.",
+        standfirst="Du support au produit : ce qui s’est transféré, ce qu’il a fallu réapprendre.",
         published_at=datetime(2026, 2, 16, 9, 0),
         author=owner,
         category=categories["carriere"],
@@ -541,7 +541,7 @@ def load(stdout):
                 {
                     "text": p(
                         "On me demande souvent si dix ans de support m’ont servi dans le produit. La réponse est oui, mais pas comme je l’imaginais.",
-                        "Ce qui s’est transféré : l’écoute, l’art de reformuler, la connaissance intime des irritants du quotidien. Ce qu’il a fallu réapprendre : dire non, et attendre des mois avant de voir le résultat de son travail.",
+                        "Ce qui s’est transféré : l’écoute, l’art de reformuler, la connaissance intime des irritants du quotidien. Ce qu’il a fallu réapprendre : dire non, et attendre des mois avant de voir le résultat de son travail.",
                     )
                 },
             ),
@@ -550,7 +550,7 @@ def load(stdout):
 
     _post(
         "bilan-de-mission-a-venir",
-        title="Bilan de mission : six mois dans une équipe plateforme",
+        title="Bilan de mission : six mois dans une équipe plateforme",
         standfirst="Ce billet paraîtra de lui-même à la date prévue.",
         published_at=timezone.now() + timedelta(days=30),
         author=owner,

@@ -174,6 +174,12 @@ def test_blog_screenshots(browser, live_server, demo, scheme, label, width):
         ("gallery", "/blog/trois-jours-en-vercors/"),
     ]:
         page.goto(url)
+        # Scroll through once so lazy images below the fold load before the full-page shot.
+        page.evaluate(
+            "async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) "
+            "{ window.scrollTo(0, y); await new Promise(r => setTimeout(r, 50)); } }"
+        )
+        page.wait_for_load_state("networkidle")
         # Nothing sticks out sideways at this width.
         assert page.evaluate("document.documentElement.scrollWidth") <= width, url
         save_screenshot(page, f"blog-{name}-{label}-{scheme}")
