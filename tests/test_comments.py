@@ -680,3 +680,48 @@ def test_post_page_queries_do_not_grow_with_comments(client, make_post, django_a
         with django_assert_num_queries(len(baseline)):
             response = client.get(post.get_absolute_url())
         assert response.content.decode().count('<li class="comment') == size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flood_limit_holds_when_requests_arrive_at_once(post):
+    """Eight posts from one address at the same moment: exactly one is saved.
+
+    Each request runs in its own thread and database connection, as gunicorn
+    workers would; the check and the insert share one serialized transaction.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip(
+            "in-memory SQLite shares one cache between threads; see test_security_concurrency"
+        )
+
+    def post_once(number):
+        try:
+            response = Client().post(
+                "/comments/post/",
+                form_data(post, email=f"v{number}@example.org", comment=f"Salve {number}"),
+                REMOTE_ADDR="10.9.9.9",
+            )
+            return response.status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(post_once, range(8)))
+    assert statuses == [302] + [429] * 7
+    assert XtdComment.objects.filter(ip_address="10.9.9.9").count() == 1
+
+
+def test_admin_change_page_and_view_on_site(client, post, author):
+    comment = add_comment(post, comment="À relire")
+    client.force_login(author)
+    response = client.get(f"/admin/django_comments_xtd/xtdcomment/{comment.pk}/change/")
+    assert response.status_code == 200
+    assert "À relire" in response.content.decode()
+    found = client.get("/admin/django_comments_xtd/xtdcomment/?q=bob%40example.org")
+    assert "À relire" in found.content.decode()
+    # "View on site" goes to the comment on its post (the library's own link is not mounted).
+    assert f'href="/blog/un-billet/#c{comment.pk}"' in response.content.decode()
