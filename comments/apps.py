@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_comments_xtd.apps import CommentsXtdConfig
 
 
 class CommentsConfig(AppConfig):
+    default = True  # this module holds two configs
     name = "comments"
     verbose_name = _("Comments")
 
@@ -22,3 +24,10 @@ class CommentsConfig(AppConfig):
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment._meta.label)
         pre_save.connect(signals.remember_visibility, sender=XtdComment)
         post_save.connect(signals.notify_when_published, sender=XtdComment)
+
+
+class CommentLibraryConfig(CommentsXtdConfig):
+    """django-comments-xtd under a name the author understands in the admin."""
+
+    default = False
+    verbose_name = _("Comment moderation")

@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "imagekit",
     "content_editor",
     "django_prose_editor",
-    "django_comments_xtd",
+    "comments.apps.CommentLibraryConfig",  # django-comments-xtd, renamed in the admin
     "django_comments",
     "portfolio",
     "blog",
