@@ -7,6 +7,7 @@ and defensive: a block type that cannot be copied is skipped, not fatal.
 """
 
 import io
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -69,7 +70,7 @@ def grow(size):
     target = SIZES[size]
     load_demo()
     template = bench_post()
-    with transaction.atomic():
+    with transaction.atomic(), quiet_comment_notifications():
         tags = list(Tag.objects.order_by("pk"))
         for number in range(target["tags"]):
             tag, _created = Tag.objects.get_or_create(
@@ -81,7 +82,35 @@ def grow(size):
             copy_post(template, number, tags)
         add_comments(template, target["comments"])
         grow_profile(target["profile_items"])
+    rebuild_search_index()
     return template
+
+
+@contextmanager
+def quiet_comment_notifications():
+    """No follower emails for generated comments (and none of their queries)."""
+    from django.db.models.signals import post_save
+    from django_comments_xtd.models import XtdComment
+
+    try:
+        from comments.signals import notify_when_published
+    except ImportError:
+        yield
+        return
+    post_save.disconnect(notify_when_published, sender=XtdComment)
+    try:
+        yield
+    finally:
+        post_save.connect(notify_when_published, sender=XtdComment)
+
+
+def rebuild_search_index():
+    """Blocks were created in bulk, without the signals that index them."""
+    try:
+        from blog.search import rebuild_index
+    except ImportError:
+        return
+    rebuild_index()
 
 
 def copy_post(template, number, tags):
@@ -96,15 +125,17 @@ def copy_post(template, number, tags):
     post.save()
     post.tags.set(tags[number % len(tags) :: max(1, len(tags) // 3)][:3])
     for relation in content_relations():
-        for block in getattr(template, relation.get_accessor_name()).all():
+        blocks = list(getattr(template, relation.get_accessor_name()).all())
+        for block in blocks:
             block.pk = block.id = None
             block._state.adding = True
             setattr(block, relation.field.name, post)
-            try:
-                with transaction.atomic():
-                    block.save()
-            except (IntegrityError, ValueError, OSError):
-                continue
+        try:
+            # In bulk: no per-block signals (search reindex, renditions of the same files).
+            with transaction.atomic():
+                relation.related_model.objects.bulk_create(blocks)
+        except (IntegrityError, ValueError):
+            continue
     return post
 
 

@@ -73,6 +73,7 @@ VISITOR_COOKIE_PREFIX = "vitrine_"
 
 _deploy_version = None
 _excluded_paths = None
+_stored_since_invalidation = True
 
 
 def page_cache():
@@ -88,6 +89,8 @@ def cache_seconds():
 
 def invalidate_pages():
     """Make every cached page stale, for every worker and machine sharing the cache."""
+    global _stored_since_invalidation
+    _stored_since_invalidation = False
     try:
         page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:
@@ -95,19 +98,23 @@ def invalidate_pages():
 
 
 def invalidate_pages_now_and_after_commit(using=DEFAULT_DB_ALIAS):
-    """Invalidate now, and again once the transaction commits.
+    """Invalidate for a change made on this connection.
 
-    The second time matters: a request that read the generation after the first
-    invalidation but the data before the commit would otherwise store an old page
-    under the new generation. The first keeps readers of the same transaction (tests)
-    right.
+    Inside a transaction the change is seen by others only at commit: invalidate then
+    (once per transaction), or a request that read the old data after an early
+    invalidation would store it under the new generation. Also invalidate at once when
+    this process stored a page since its last invalidation, for readers of the same
+    transaction (tests); a bulk load of thousands of rows thus costs two cache writes.
     """
-    invalidate_pages()
     connection = connections[using]
-    if connection.in_atomic_block:
-        registered = any(entry[1] is invalidate_pages for entry in connection.run_on_commit)
-        if not registered:
-            transaction.on_commit(invalidate_pages, using=using)
+    if not connection.in_atomic_block:
+        invalidate_pages()
+        return
+    registered = any(entry[1] is invalidate_pages for entry in connection.run_on_commit)
+    if not registered:
+        transaction.on_commit(invalidate_pages, using=using)
+    if not registered or _stored_since_invalidation:
+        invalidate_pages()
 
 
 def _is_ignored(model):
@@ -394,6 +401,8 @@ class PageCacheMiddleware:
             "headers": headers,
             "digest": digest.hexdigest(),
         }
+        global _stored_since_invalidation
+        _stored_since_invalidation = True
         try:
             page_cache().set(key, entry, timeout)
         except Exception:
