@@ -7,6 +7,7 @@ and cannot run the flood check inside the write transaction.
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,9 @@ except ImportError:  # pragma: no cover - the security helpers are not there yet
 
     def client_ip(request):
         return request.META.get("REMOTE_ADDR", "")
+
+
+REPORT_INTERVAL = 60
 
 
 def _post_from(data):
@@ -231,6 +235,21 @@ def report(request, comment_id):
     """Ask, then send a published comment back to the author's moderation queue."""
     comment, post = _public_comment_or_404(comment_id)
     if request.method == "POST":
+        # One report a minute per address, shared by every worker through the cache:
+        # a report hides a comment, so nobody may empty a thread in a loop.
+        if not cache.add(f"comments:report:{client_ip(request)}", 1, REPORT_INTERVAL):
+            return render(
+                request,
+                "comments/report.html",
+                {
+                    "post": post,
+                    "node": Node(comment),
+                    "notice": _(
+                        "You reported a comment a moment ago. Wait a minute, then try again."
+                    ),
+                },
+                status=429,
+            )
         with transaction.atomic():
             review, _created = CommentReview.objects.get_or_create(comment=comment)
             review.report_count += 1

@@ -501,6 +501,17 @@ def test_report_sends_a_comment_back_to_the_queue(client, post, django_capture_o
     assert client.post(f"/comments/report/{comment.pk}/").status_code == 404
 
 
+def test_reports_are_limited_to_one_a_minute_per_address(client, post):
+    first = add_comment(post, comment="Premier")
+    second = add_comment(post, comment="Second")
+    assert client.post(f"/comments/report/{first.pk}/").status_code == 200
+    response = client.post(f"/comments/report/{second.pk}/")
+    assert response.status_code == 429
+    assert "Attendez une minute" in response.content.decode()
+    second.refresh_from_db()
+    assert second.is_public
+
+
 @override_settings(EMAIL_BACKEND="tests.failing_mail.EmailBackend")
 def test_a_failing_mail_server_never_loses_a_comment(client, post, send, caplog):
     add_comment(post, user_email="follower@example.org", followup=True)
