@@ -269,6 +269,11 @@ def test_no_page_scrolls_sideways_at_320px_or_200_percent_zoom(browser, live_ser
 
 # Screenshots and print -------------------------------------------------------
 
+# Loaded but empty: a missing file or a format the browser cannot read.
+BROKEN_IMAGES = """() => [...document.images]
+  .filter((image) => image.complete && image.naturalWidth === 0)
+  .map((image) => image.currentSrc || image.src)"""
+
 MAIN_PAGES = {
     "home": "/",
     "home-en": "/en/",
@@ -287,6 +292,7 @@ def test_screenshots_of_the_main_pages_and_the_printed_profile(browser, live_ser
     crawled = [page.path for page in public_pages(client)[0]]
     posts = [path for path in crawled if route_name(path) == "blog:post_detail"]
     pages.update({f"post-{number}": path for number, path in enumerate(posts[1:5], 1)})
+    broken_images = {}
     for scheme in ("light", "dark"):
         for device, width in (("phone", 390), ("desktop", 1280)):
             page = open_page(
@@ -295,7 +301,10 @@ def test_screenshots_of_the_main_pages_and_the_printed_profile(browser, live_ser
             for name, path in pages.items():
                 page.goto(path)
                 save_screenshot(page, f"a11y-{name}-{device}-{scheme}")
+                broken_images[name] = page.evaluate(BROKEN_IMAGES)
             close_page(page)
+    broken_images = {name: images for name, images in broken_images.items() if images}
+    assert broken_images == {}, f"images that did not load: {broken_images}"
 
     page = open_page(browser, live_server, viewport={"width": 800, "height": 1100})
     page.goto("/profile/")
