@@ -21,6 +21,7 @@ from comments import cookies, notify
 from comments.forms import CommentForm
 from comments.models import CommentReview
 from comments.moderation import comments_are_open, is_flooding, judge, lock_for_ip
+from comments.privacy import forget_old_ip_addresses
 from comments.tree import Node
 
 try:
@@ -192,6 +193,7 @@ def post_comment(request):
             status=429,
         )
 
+    forget_old_ip_addresses()
     response = redirect(f"{post.get_absolute_url()}#c{comment.pk}")
     if not comment.is_public:
         cookies.add_pending(request, response, comment.pk)

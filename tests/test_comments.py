@@ -640,6 +640,14 @@ def test_admin_exports_and_erases_everything_for_an_email(client, post, author):
     assert list(XtdComment.objects.values_list("user_email", flat=True)) == ["other@example.org"]
 
 
+def test_a_new_comment_drops_old_addresses(post, send):
+    old = add_comment(post, ip_address="10.0.0.7", submit_date=timezone.now() - timedelta(days=31))
+    send(form_data(post))
+    old.refresh_from_db()
+    assert old.ip_address is None
+    assert XtdComment.objects.get(user_email="alice@example.org").ip_address == "10.0.0.1"
+
+
 def test_purge_comment_ips_drops_old_addresses(post):
     from django.core.management import call_command
 
