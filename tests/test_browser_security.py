@@ -5,6 +5,8 @@ event and a console error; the `page` fixture already fails on console errors,
 and these tests also collect the events themselves to name what was blocked.
 """
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
@@ -40,8 +42,9 @@ def violations(page):
     return page.evaluate("window.__csp || []") + page.csp_messages
 
 
-def log_in(page, django_user_model):
-    django_user_model.objects.create_superuser("author", "author@example.org", PASSWORD)
+def log_in(page, django_user_model, create=True):
+    if create:
+        django_user_model.objects.create_superuser("author", "author@example.org", PASSWORD)
     page.goto(reverse("admin:login"))
     page.fill("#id_username", "author")
     page.fill("#id_password", PASSWORD)
@@ -100,3 +103,112 @@ def test_an_injected_inline_script_is_blocked(watched, live_server):
     assert watched.evaluate("window.__ran === true") is False
     assert any("script-src" in line for line in violations(watched))
     watched.console_errors.clear()  # the violation is the expected outcome here
+
+
+# Hostile strings -------------------------------------------------------------
+
+TRAP = """
+window.__pwned = [];
+for (const name of ["alert", "confirm", "prompt", "print"]) {
+  window[name] = (...args) => { window.__pwned.push(`${name}(${args.join(",")})`); };
+}
+"""
+
+
+def normalized(text):
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def unguarded(browser, live_server):
+    """Chromium with our CSP switched off: only escaping stands between a payload and a run."""
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="fr-FR")
+    page = context.new_page()
+    page.add_init_script(TRAP)
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+
+
+def assert_nothing_ran(page, where):
+    assert page.dialogs == [], where
+    assert page.evaluate("window.__pwned") == [], where
+
+
+def test_hostile_comments_and_messages_render_inert_and_intact(unguarded, demo, django_user_model):
+    from django.contrib.contenttypes.models import ContentType
+    from django_comments_xtd.models import XtdComment
+
+    from blog.models import Post
+    from portfolio.models import ContactMessage
+    from tests.test_hostile_input import CORPUS, DANGEROUS, comment_post
+
+    post = comment_post()
+    kind = ContentType.objects.get_for_model(Post)
+    for number, text in enumerate(CORPUS):
+        XtdComment.objects.create(
+            content_type=kind,
+            object_pk=str(post.pk),
+            site_id=1,
+            user_name=text[:50].strip() or "x",
+            user_email=f"hostile{number}@example.net",
+            comment=text,
+            is_public=True,
+        )
+        ContactMessage.objects.create(
+            name=text[:120], email=f"h{number}@example.com", subject=text[:150], message=text
+        )
+
+    unguarded.goto(post.get_absolute_url())
+    assert_nothing_ran(unguarded, "post page")
+    shown = normalized(unguarded.inner_text("body"))
+    missing = [text for text in CORPUS if normalized(text) not in shown]
+    assert missing == [], f"{len(missing)} comments not shown as typed, e.g. {missing[:3]}"
+
+    search = reverse("blog:search")
+    for text in DANGEROUS[:25]:
+        unguarded.goto(f"{search}?q={quote(text)}")
+        assert_nothing_ran(unguarded, f"search {text!r}")
+
+    django_user_model.objects.create_superuser("author", "author@example.org", PASSWORD)
+    log_in(unguarded, django_user_model, create=False)
+    unguarded.goto(reverse("admin:portfolio_contactmessage_changelist") + "?all=")
+    assert_nothing_ran(unguarded, "admin messages")
+    message = ContactMessage.objects.filter(message__contains="<script").first()
+    unguarded.goto(reverse("admin:portfolio_contactmessage_change", args=[message.pk]))
+    assert_nothing_ran(unguarded, "admin message")
+    assert normalized(message.message) in normalized(unguarded.inner_text("body")) or (
+        normalized(message.message)
+        in normalized(" ".join(unguarded.locator("textarea, input").all_inner_texts()))
+        or unguarded.locator(f"text={message.message.strip()[:20]}").count()
+    )
+    unguarded.goto(reverse("admin:django_comments_xtd_xtdcomment_changelist"))
+    assert_nothing_ran(unguarded, "admin comments")
+
+
+def test_hostile_text_typed_into_the_rich_text_editor_stays_text(
+    unguarded, demo, django_user_model
+):
+    from blog.models import Post
+    from tests.test_hostile_input import DANGEROUS
+
+    batch = [text for text in DANGEROUS if "\n" not in text][:40]
+    log_in(unguarded, django_user_model)
+    post = Post.objects.published().order_by("-published_at").first()
+    unguarded.goto(reverse("admin:blog_post_change", args=[post.pk]))
+    editor = unguarded.locator(".ProseMirror >> visible=true").first
+    editor.click()
+    unguarded.keyboard.press("Control+End")
+    unguarded.keyboard.press("Enter")
+    unguarded.keyboard.insert_text(" ¶ ".join(batch))
+    unguarded.locator("input[name=_continue]").click()
+    unguarded.wait_for_load_state("networkidle")
+    assert unguarded.locator(".errornote").count() == 0
+    assert_nothing_ran(unguarded, "admin after save")
+
+    unguarded.goto(post.get_absolute_url())
+    assert_nothing_ran(unguarded, "post page")
+    shown = normalized(unguarded.inner_text("main"))
+    missing = [text for text in batch if normalized(text) not in shown]
+    assert missing == [], missing[:3]
