@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
-from tests.conftest import SCREENSHOTS
+from tests.conftest import SCREENSHOTS, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,6 +89,7 @@ def test_visitor_comments_author_approves_other_visitor_replies(
     alice.wait_for_url(re.compile(r"#c\d+$"))
     assert alice.get_by_text("Votre commentaire est en attente de modération.").is_visible()
     assert alice.get_by_text("Première visite.").is_visible()
+    save_screenshot(alice, "comments-pending-own-browser")
 
     # Visitor B does not see it.
     bob.goto(url)
@@ -115,6 +116,11 @@ def test_visitor_comments_author_approves_other_visitor_replies(
     mail.outbox.clear()
     bob.get_by_role("link", name="Répondre à Alice Martin").click()
     bob.wait_for_url(re.compile(r"/comments/reply/\d+/"))
+    # Too long: the server says so and keeps the text; Bob shortens it and sends again.
+    write_comment(bob, "Bob Durand", "bob@example.org", "Bienvenue ! " + "b" * 3000)
+    assert bob.get_by_text("Votre commentaire est trop long").is_visible()
+    assert bob.get_by_role("textbox", name="Commentaire").input_value().startswith("Bienvenue !")
+    save_screenshot(bob, "comments-form-errors")
     write_comment(bob, "Bob Durand", "bob@example.org", "Bienvenue Alice !")
     bob.wait_for_url(re.compile(r"#c\d+$"))
     assert bob.get_by_text("Votre commentaire est en attente de modération.").is_visible()

@@ -744,3 +744,15 @@ def test_admin_change_page_and_view_on_site(client, post, author):
     assert "À relire" in found.content.decode()
     # "View on site" goes to the comment on its post (the library's own link is not mounted).
     assert f'href="/blog/un-billet/#c{comment.pk}"' in response.content.decode()
+
+
+def test_english_visitor_posts_and_lands_on_the_english_post(client, post, send):
+    html = client.get(f"/en/blog/{post.slug}/").content.decode()
+    assert 'action="/en/comments/post/"' in html
+    assert "Your email address will not be published. Required fields are marked *." in html
+    with translation.override("en"):
+        response = client.post("/en/comments/post/", form_data(post), REMOTE_ADDR="10.0.0.3")
+    comment = XtdComment.objects.get()
+    assert response["Location"] == f"/en/blog/{post.slug}/#c{comment.pk}"
+    html = client.get(response["Location"]).content.decode()
+    assert "Your comment is awaiting moderation." in html
