@@ -584,6 +584,20 @@ def test_author_replies_from_the_site_published_with_a_badge(client, post, autho
     assert "Merci Bob" in html and ">Auteur</span>" in html
 
 
+def test_author_is_not_held_by_the_flood_interval(client, post, author, send):
+    client.force_login(author)
+    for number in range(3):
+        response = send(form_data(post, name="", email="", comment=f"Réponse {number}"))
+        assert response.status_code == 302
+    assert XtdComment.objects.filter(user=author, is_public=True).count() == 3
+
+
+def test_a_forged_forwarded_address_is_not_stored(client, post, send):
+    response = send(form_data(post), ip="not-an-address")
+    assert response.status_code == 302
+    assert XtdComment.objects.get().ip_address is None
+
+
 def test_admin_queue_filters_count_and_one_click_approve(client, post, author):
     held_comment = add_comment(post, is_public=False, comment="Texte-attente")
     spam = add_comment(post, is_public=False, comment="Texte-pourriel")
