@@ -23,6 +23,7 @@ import hashlib
 import logging
 import math
 import re
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -286,28 +287,29 @@ class LocalCopies:
         self.max_bytes = max_bytes
         self.entries = OrderedDict()
         self.size = 0
+        # gunicorn's threaded workers share one middleware instance.
+        self.lock = threading.Lock()
 
     def get(self, key):
-        entry = self.entries.get(key)
-        if entry is not None:
-            self.entries.move_to_end(key)
-        return entry
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
 
     def put(self, key, entry):
-        self.discard(key)
         size = sum(len(part) for part in entry["parts"])
-        if size > self.max_bytes:
-            return
-        self.entries[key] = entry
-        self.size += size
-        while self.size > self.max_bytes:
-            _key, oldest = self.entries.popitem(last=False)
-            self.size -= sum(len(part) for part in oldest["parts"])
-
-    def discard(self, key):
-        entry = self.entries.pop(key, None)
-        if entry is not None:
-            self.size -= sum(len(part) for part in entry["parts"])
+        with self.lock:
+            previous = self.entries.pop(key, None)
+            if previous is not None:
+                self.size -= sum(len(part) for part in previous["parts"])
+            if size > self.max_bytes:
+                return
+            self.entries[key] = entry
+            self.size += size
+            while self.size > self.max_bytes:
+                _key, oldest = self.entries.popitem(last=False)
+                self.size -= sum(len(part) for part in oldest["parts"])
 
 
 class PageCacheMiddleware:
