@@ -142,6 +142,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
         ("status", "is_notified"),
     ]
     actions = ["mark_read", "mark_unread", "archive"]
+    view_on_site = False
 
     def has_add_permission(self, request):
         return False

@@ -1,14 +1,20 @@
 """The contact form: validation, spam defences, rate limit, and a message never lost."""
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.core import mail, signing
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 
 from portfolio.forms import TIMESTAMP_SALT
 from portfolio.models import ContactMessage
 
+ROOT = Path(__file__).resolve().parent.parent
 VALID = {
     "name": "Léa Recruteuse",
     "email": "lea@example.org",
@@ -171,3 +177,81 @@ def test_admin_lists_messages_marks_them_read_and_archives_in_bulk(admin_client,
         {"action": "archive", "_selected_action": [first.pk, second.pk]},
     )
     assert set(ContactMessage.objects.values_list("status", flat=True)) == {"archived"}
+
+
+CONCURRENT_POSTS = """
+import threading, time
+from concurrent.futures import ThreadPoolExecutor
+import django
+django.setup()
+from django.core import signing
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client
+from portfolio.forms import TIMESTAMP_SALT
+from portfolio.models import ContactMessage
+
+call_command("migrate", verbosity=0)
+
+# Widen the race: every request waits between counting and inserting.
+from portfolio.models import ContactMessageQuerySet
+counted = ContactMessageQuerySet.count
+def slow_count(self):
+    total = counted(self)
+    time.sleep(0.25)
+    return total
+ContactMessageQuerySet.count = slow_count
+
+attempts = 8
+barrier = threading.Barrier(attempts)
+data = {DATA!r}
+
+def send(_):
+    data_with_token = dict(data, started=signing.dumps(time.time() - 60, salt=TIMESTAMP_SALT))
+    barrier.wait()
+    try:
+        return Client(HTTP_HOST="127.0.0.1").post("/en/contact/", data_with_token).status_code
+    finally:
+        connections.close_all()
+
+with ThreadPoolExecutor(attempts) as pool:
+    print(sorted(pool.map(send, range(attempts))), ContactMessage.objects.count())
+"""
+
+
+def test_rate_limit_holds_when_posts_arrive_at_the_same_time(transactional_db, tmp_path):
+    """Eight workers posting at once cannot all see "under the limit": count and insert are locked.
+
+    Run in a fresh process: on PostgreSQL against a database of its own, on SQLite
+    against a file (the test suite's in-memory database cannot take concurrent writers).
+    """
+    environment = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="portfolio.settings",
+        VITRINE_VAR_DIR=str(tmp_path),
+        CONTACT_RATE_LIMIT="3",
+        EMAIL_URL="dummy://",
+    )
+    if connection.vendor == "postgresql":
+        name = f"{connection.settings_dict['NAME']}_concurrency"
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        settings_dict = connection.settings_dict
+        environment["DATABASE_URL"] = (
+            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}"
+            f"@{settings_dict['HOST']}:{settings_dict['PORT'] or 5432}/{name}"
+        )
+    else:
+        environment.pop("DATABASE_URL", None)
+    code = CONCURRENT_POSTS.replace("{DATA!r}", repr({**VALID, "website": ""}))
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[302, 302, 302, 429, 429, 429, 429, 429] 3"
