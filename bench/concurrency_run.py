@@ -168,7 +168,23 @@ def wait_until_up(base, process, seconds=60):
     raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
-def run(comments, messages, threads, workers, keep=False):
+def hold_lock(database_file, seconds, held):
+    """Keep the SQLite file locked for `seconds`, as a long admin save or a backup might."""
+    import sqlite3
+
+    connection = sqlite3.connect(database_file, timeout=30, isolation_level=None)
+    try:
+        connection.execute("BEGIN EXCLUSIVE")
+        started = time.perf_counter()
+        time.sleep(seconds)
+        connection.execute("COMMIT")
+        held.append(round(time.perf_counter() - started, 2))
+    finally:
+        connection.close()
+
+
+def run(comments, messages, threads, workers, keep=False, lock_seconds=0):
+    """Returns (ok, report). `lock_seconds`: on SQLite, hold the file locked as the flood starts."""
     var_dir = Path(tempfile.mkdtemp(prefix="vitrine-concurrency-"))
     environment = {
         key: value
@@ -230,6 +246,14 @@ def run(comments, messages, threads, workers, keep=False):
 
         jobs = [("comment", n) for n in range(comments)] + [("message", n) for n in range(messages)]
         random.Random(8).shuffle(jobs)
+        held, locker = [], None
+        if lock_seconds and not environment.get("DATABASE_URL"):
+            import threading
+
+            locker = threading.Thread(
+                target=hold_lock, args=(var_dir / "db.sqlite3", lock_seconds, held)
+            )
+            locker.start()
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=threads) as pool:
             futures = [
@@ -245,6 +269,8 @@ def run(comments, messages, threads, workers, keep=False):
                 except Exception as error:  # a GET that failed: reported below
                     failures.append(str(error))
         elapsed = time.perf_counter() - started
+        if locker:
+            locker.join()
         after = json.loads(manage("shell", "-c", COUNT_CODE).splitlines()[-1])
     finally:
         if server and server.poll() is None:
@@ -267,6 +293,7 @@ def run(comments, messages, threads, workers, keep=False):
         "server_errors": server_errors,
         "failed_form_fetches": len(failures),
         "statuses": dict(sorted(statuses.items())),
+        "database_locked_seconds": held[0] if held else 0,
         "seconds": round(elapsed, 2),
         "posts_per_second": round(len(results) / elapsed, 1) if elapsed else None,
         "post_latency_ms": {

@@ -4,8 +4,14 @@ The rest lives in settings (headers, cookies, CSP, django-axes) and in
 `portfolio/uploads.py`; docs/security.md maps each protection to its place.
 """
 
+import errno
+import logging
+
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.db import OperationalError
+
+logger = logging.getLogger(__name__)
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -64,4 +70,52 @@ class CrossOriginResourcePolicyMiddleware:
         policy = settings.CROSS_ORIGIN_RESOURCE_POLICY
         if policy:
             response.headers.setdefault("Cross-Origin-Resource-Policy", policy)
+        return response
+
+
+# Errors of the machine, not of the code: a full disk, a database held locked
+# longer than its 20 s busy timeout. Both roll the request's transaction back;
+# the person gets a page that says nothing was saved and what to do, not a 500.
+DISK_FULL_ERRORS = {errno.ENOSPC, errno.EDQUOT}
+
+
+def classify_failure(exception):
+    """'disk_full', 'busy' or None for an exception a view let through."""
+    if isinstance(exception, OSError) and exception.errno in DISK_FULL_ERRORS:
+        return "disk_full"
+    if isinstance(exception, OperationalError):
+        message = str(exception).lower()
+        if "disk is full" in message or "no space left" in message:
+            return "disk_full"
+        if "database is locked" in message or "lock timeout" in message:
+            return "busy"
+    return None
+
+
+class FailureMiddleware:
+    """Turns a full disk (507) or a locked database (503, Retry-After) into a clear page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        kind = classify_failure(exception)
+        if kind is None:
+            return None
+        logger.error("%s on %s %s: %s", kind, request.method, request.path, exception)
+        status = 507 if kind == "disk_full" else 503
+        response = render(
+            request,
+            "security/failure.html",
+            {"kind": kind, "is_admin": request.path.startswith(f"/{settings.ADMIN_PATH}/")},
+            status=status,
+        )
+        if kind == "busy":
+            response["Retry-After"] = "5"
+        response["Cache-Control"] = "no-store"
         return response

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "comments.middleware.personal_pages",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
+    # A full disk or a database locked too long: a page saying nothing was saved (507/503).
+    "portfolio.security.FailureMiddleware",
 ]
 
 ROOT_URLCONF = "portfolio.urls"
