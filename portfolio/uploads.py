@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -57,7 +58,10 @@ def validate_image_file(upload):
         raise ValidationError(
             _("This file is %(size)s MB; the limit is %(limit)s MB. Resize it and try again."),
             code="too_big",
-            params={"size": f"{upload.size / 1024 / 1024:.1f}", "limit": settings.MAX_UPLOAD_MB},
+            params={
+                "size": number_format(upload.size / 1024 / 1024, decimal_pos=1),
+                "limit": settings.MAX_UPLOAD_MB,
+            },
         )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
