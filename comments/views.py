@@ -96,13 +96,15 @@ def _valid_ip(value):
 
 def _duplicate_of(comment):
     """The same text from the same person on the same post (a double click)."""
+    # A saved top-level comment is its own parent (the library sets parent_id = id).
+    same_place = {"level": 0} if not comment.parent_id else {"parent_id": comment.parent_id}
     return (
         XtdComment.norel_objects.filter(
             content_type=comment.content_type,
             object_pk=comment.object_pk,
             user_email=comment.user_email,
             comment=comment.comment,
-            parent_id=comment.parent_id,
+            **same_place,
         )
         .order_by("-pk")
         .first()
@@ -176,24 +178,23 @@ def post_comment(request):
     comment = _new_comment(form, post, request)
     with transaction.atomic():
         lock_for_ip(comment.ip_address)
+        duplicate = _duplicate_of(comment)  # a double click lands on the first one
         # The author answering several comments in a row is not a flood.
-        flooding = not is_author and is_flooding(comment.ip_address)
-        if not flooding:
-            duplicate = _duplicate_of(comment)
-            if duplicate is not None:
-                comment = duplicate
-            else:
-                user = request.user if request.user.is_authenticated else None
-                verdict = judge(comment, user)
-                comment.is_public = verdict.is_public
-                comment.save()
-                if not verdict.is_public:
-                    CommentReview.objects.create(
-                        comment=comment, is_spam=verdict.is_spam, reason=verdict.reason
-                    )
-                if not verdict.is_public and not verdict.is_spam:
-                    saved = comment
-                    transaction.on_commit(lambda: notify.notify_author(saved))
+        flooding = duplicate is None and not is_author and is_flooding(comment.ip_address)
+        if duplicate is not None:
+            comment = duplicate
+        elif not flooding:
+            user = request.user if request.user.is_authenticated else None
+            verdict = judge(comment, user)
+            comment.is_public = verdict.is_public
+            comment.save()
+            if not verdict.is_public:
+                CommentReview.objects.create(
+                    comment=comment, is_spam=verdict.is_spam, reason=verdict.reason
+                )
+            if not verdict.is_public and not verdict.is_spam:
+                saved = comment
+                transaction.on_commit(lambda: notify.notify_author(saved))
     if flooding:
         return _form_page(
             request,

@@ -208,6 +208,13 @@ def test_flood_interval_holds_per_address(client, post, send):
     assert XtdComment.objects.count() == 2
 
 
+def test_a_double_click_lands_on_the_first_comment(client, post, send):
+    first = send(form_data(post))
+    second = send(form_data(post))
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert XtdComment.objects.count() == 1
+
+
 def test_flood_counts_comments_already_in_the_database(client, post, send):
     add_comment(post, ip_address="10.0.0.1", submit_date=timezone.now() - timedelta(seconds=5))
     assert send(form_data(post)).status_code == 429
