@@ -450,8 +450,28 @@ def test_our_templates_avoid_the_library_tags_that_count_held_comments():
             assert tag not in text, f"{template} uses {tag}"
 
 
-def test_comments_open_is_ours_and_does_not_raise(make_post):
+def test_library_count_tag_counts_held_comments_and_ours_does_not(client, post):
+    """Pins the library trap we avoid: its count includes held and removed comments."""
+    from django.template import Context, Template
+
+    add_comment(post)
+    add_comment(post, is_public=False)
+    add_comment(post, is_removed=True)
+    library = Template(
+        "{% load comments_xtd %}{% get_xtdcomment_count as n for blog.post %}{{ n }}"
+    )
+    assert library.render(Context({})) == "3"
+    assert "1 commentaire<" in page(client, post)
+
+
+def test_comments_open_is_ours_and_does_not_raise(make_post, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django_comments_xtd.templatetags.comments_xtd import can_receive_comments_from
+
     from comments.moderation import comments_are_open
+
+    with pytest.raises(AttributeError):  # the library's filter, never used by our templates
+        can_receive_comments_from(make_post(), AnonymousUser())
 
     assert comments_are_open(make_post())
     assert not comments_are_open(make_post(is_open_for_comments=False))
