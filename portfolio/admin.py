@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -84,7 +86,18 @@ class ProfileAdmin(admin.ModelAdmin):
     form = ProfileAdminForm
     list_display = ["full_name", "headline", "availability", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["full_name", "headline", ("photo", "photo_alt"), "location"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "full_name",
+                    "headline",
+                    ("photo", "photo_preview"),
+                    "photo_alt",
+                    "location",
+                ]
+            },
+        ),
         (
             _("Availability"),
             {
@@ -111,9 +124,24 @@ class ProfileAdmin(admin.ModelAdmin):
         RecommendationInline,
     ]
 
+    readonly_fields = ["photo_preview"]
+
     def has_add_permission(self, request):
         # One profile per site: the database refuses a second one, the admin does not offer it.
         return super().has_add_permission(request) and not Profile.objects.exists()
+
+    def changelist_view(self, request, extra_context=None):
+        # A list of one is a detour: go straight to the profile.
+        profile = Profile.objects.current()
+        if profile and not request.GET:
+            return redirect("admin:portfolio_profile_change", profile.pk)
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("preview"))
+    def photo_preview(self, profile):
+        if not profile.photo:
+            return "—"
+        return format_html('<img src="{}" width="96" height="96" alt="">', profile.photo_160.url)
 
 
 @admin.register(ContactMessage)

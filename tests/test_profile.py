@@ -407,3 +407,73 @@ def test_admin_index_counts_unread_contact_messages(admin_client, db):
     inbox = re.search(r'id="contact-inbox".*?</p>', html, re.S).group(0)
     assert "1 message non lu" in inbox
     assert "/admin/portfolio/contactmessage/?status__exact=unread" in inbox
+
+
+def test_admin_profile_list_goes_straight_to_the_one_profile(admin_client, full_profile):
+    response = admin_client.get("/admin/portfolio/profile/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/portfolio/profile/{full_profile.pk}/change/"
+    html = admin_client.get(response["Location"]).content.decode()
+    assert '<img src="/media/CACHE/' in html
+
+
+INLINE_PREFIXES = [
+    "languages",
+    "links",
+    "positions",
+    "periods",
+    "education",
+    "certifications",
+    "skills",
+    "sectors",
+    "services",
+    "recommendations",
+]
+
+
+def test_author_edits_the_profile_and_a_skill_in_the_admin_and_the_cv_follows(admin_client, db):
+    profile = make_profile(summary="<p>Old</p>")
+    assert "Kanban" not in pdf_text(admin_client.get("/profile/cv.pdf").content)[1]
+    data = {
+        "full_name": "Ada Martin",
+        "headline": "Scrum Master",
+        "availability": "on_mission",
+        "summary": '<p>New <script>alert(1)</script><a href="https://example.org">site</a></p>',
+        "photo_alt": "",
+        "location": "Nantes",
+        "work_mode": "remote",
+        "days_per_week": "3",
+    }
+    for prefix in INLINE_PREFIXES:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "skills-TOTAL_FORMS": "1",
+            "skills-0-category": "Agile",
+            "skills-0-name": "Kanban",
+            "skills-0-sort_order": "0",
+        }
+    )
+    response = admin_client.post(f"/admin/portfolio/profile/{profile.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    profile.refresh_from_db()
+    assert (
+        profile.summary
+        == '<p>New <a href="https://example.org" rel="noopener noreferrer">site</a></p>'
+    )
+    html = admin_client.get("/en/profile/").content.decode()
+    assert "On a mission" in html and "Remote · 3 days a week" in html and "Kanban" in html
+    assert "Kanban" in pdf_text(admin_client.get("/profile/cv.pdf").content)[1]
+
+
+def test_admin_refuses_available_from_without_a_date(admin_client, db):
+    profile = make_profile()
+    data = {"full_name": "Ada Martin", "headline": "Scrum Master", "availability": "available_from"}
+    for prefix in INLINE_PREFIXES:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = admin_client.post(f"/admin/portfolio/profile/{profile.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Give the date you are available from." in response.content.decode() or (
+        "Indiquez la date à partir de laquelle vous êtes disponible." in response.content.decode()
+    )
