@@ -17,7 +17,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from blog.models import Post
-from comments.models import CommentReview
+from comments.models import Comment, CommentReview
 
 PENDING = Q(is_public=False, is_removed=False) & ~Q(review__is_spam=True)
 QUEUES = {
@@ -101,7 +101,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return XtdComment.norel_objects.select_related("review", "user")
+        return Comment.norel_objects.select_related("review", "user")
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -179,7 +179,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
             comment=comment, user=request.user, flag=CommentFlag.MODERATOR_APPROVAL
         )
         self.message_user(request, _("Comment by %(name)s approved.") % {"name": comment.user_name})
-        changelist = reverse("admin:django_comments_xtd_xtdcomment_changelist")
+        changelist = reverse("admin:comments_comment_changelist")
         referer = request.META.get("HTTP_REFERER", "")
         return HttpResponseRedirect(referer if changelist in referer else changelist)
 
@@ -275,8 +275,28 @@ class CommentModerationAdmin(admin.ModelAdmin):
         )
 
 
+class LibraryAddressesAdmin(admin.ModelAdmin):
+    """The library's admin addresses, kept as redirects to our queue (off the index)."""
+
+    def get_model_perms(self, request):
+        return {}
+
+    def _to(self, name, request, *args):
+        url = reverse(f"admin:comments_comment_{name}", args=args)
+        query = request.META.get("QUERY_STRING")
+        return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+    def changelist_view(self, request, extra_context=None):
+        return self._to("changelist", request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._to("change", request, object_id)
+
+
+# One queue, under our name: the library's own admin is replaced, not duplicated.
 admin.site.unregister(XtdComment)
-admin.site.register(XtdComment, CommentModerationAdmin)
+admin.site.register(Comment, CommentModerationAdmin)
+admin.site.register(XtdComment, LibraryAddressesAdmin)
 for model in (BlackListedDomain,):
     if admin.site.is_registered(model):
         admin.site.unregister(model)

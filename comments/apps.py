@@ -22,8 +22,10 @@ class CommentsConfig(AppConfig):
         # saved again and adds to `nested_count` on each save: drop that
         # receiver; replies of a hidden comment are hidden when the tree is built.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment._meta.label)
-        pre_save.connect(signals.remember_visibility, sender=XtdComment)
-        post_save.connect(signals.notify_when_published, sender=XtdComment)
+        # The admin saves through our proxy, whose saves carry its own sender.
+        for model in (XtdComment, self.get_model("Comment")):
+            pre_save.connect(signals.remember_visibility, sender=model)
+            post_save.connect(signals.notify_when_published, sender=model)
 
 
 class CommentLibraryConfig(CommentsXtdConfig):

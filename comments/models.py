@@ -31,3 +31,12 @@ class CommentReview(models.Model):
 
     def __str__(self):
         return f"{self.comment_id}: {self.reason or '-'}"
+
+
+class Comment(XtdComment):
+    """django-comments-xtd's comment under our name, for the moderation queue in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")

@@ -20,7 +20,7 @@ UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
 def admin_url(comment):
-    path = reverse("admin:django_comments_xtd_xtdcomment_change", args=[comment.pk])
+    path = reverse("admin:comments_comment_change", args=[comment.pk])
     return settings.SITE_URL + path
 
 

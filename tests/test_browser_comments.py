@@ -62,10 +62,10 @@ def write_comment(page, name, email, text, follow=False):
 
 
 def approve_in_admin(author_page, text):
-    author_page.goto("/admin/django_comments_xtd/xtdcomment/?queue=pending")
+    author_page.goto("/admin/comments/comment/?queue=pending")
     row = author_page.locator("tr", has_text=text)
     row.get_by_role("button", name="Approuver").click()
-    author_page.wait_for_url(re.compile(r"/admin/django_comments_xtd/xtdcomment/"))
+    author_page.wait_for_url(re.compile(r"/admin/comments/comment/"))
     assert author_page.get_by_text("approuvé").first.is_visible()
 
 

@@ -144,9 +144,7 @@ def test_first_comment_is_held_and_the_author_is_emailed(client, post, send):
     [message] = mail.outbox
     assert message.to == ["owner@localhost"]
     assert "Merci pour ce billet." in message.body
-    assert f"http://127.0.0.1:8000/admin/django_comments_xtd/xtdcomment/{comment.pk}/change/" in (
-        message.body
-    )
+    assert f"http://127.0.0.1:8000/admin/comments/comment/{comment.pk}/change/" in (message.body)
 
 
 def test_the_visitor_sees_their_pending_comment_and_nobody_else_does(client, post, send):
@@ -636,7 +634,7 @@ def test_admin_queue_filters_count_and_one_click_approve(client, post, author):
     assert "1 commentaire en attente de modération" in index, index[
         index.find('<div id="content"') :
     ][:600]
-    base = "/admin/django_comments_xtd/xtdcomment/"
+    base = "/admin/comments/comment/"
     for queue, shown, hidden in (
         ("pending", "Texte-attente", "Texte-pourriel"),
         ("spam", "Texte-pourriel", "Texte-attente"),
@@ -656,7 +654,7 @@ def test_admin_bulk_actions(client, post, author):
     one = add_comment(post, is_public=False)
     two = add_comment(post, is_public=False)
     client.force_login(author)
-    base = "/admin/django_comments_xtd/xtdcomment/"
+    base = "/admin/comments/comment/"
     client.post(base, {"action": "mark_spam", "_selected_action": [one.pk]})
     assert CommentReview.objects.get(comment=one).is_spam
     client.post(base, {"action": "approve_selected", "_selected_action": [one.pk, two.pk]})
@@ -671,7 +669,7 @@ def test_admin_exports_and_erases_everything_for_an_email(client, post, author):
     add_comment(post, user_email="alice@example.org", comment="Second")
     add_comment(post, user_email="other@example.org")
     client.force_login(author)
-    base = "/admin/django_comments_xtd/xtdcomment/"
+    base = "/admin/comments/comment/"
     response = client.post(base, {"action": "export_for_emails", "_selected_action": [mine.pk]})
     import json
 
@@ -778,10 +776,10 @@ def test_flood_limit_holds_when_requests_arrive_at_once(post):
 def test_admin_change_page_and_view_on_site(client, post, author):
     comment = add_comment(post, comment="À relire")
     client.force_login(author)
-    response = client.get(f"/admin/django_comments_xtd/xtdcomment/{comment.pk}/change/")
+    response = client.get(f"/admin/comments/comment/{comment.pk}/change/")
     assert response.status_code == 200
     assert "À relire" in response.content.decode()
-    found = client.get("/admin/django_comments_xtd/xtdcomment/?q=bob%40example.org")
+    found = client.get("/admin/comments/comment/?q=bob%40example.org")
     assert "À relire" in found.content.decode()
     # "View on site" goes to the comment on its post (the library's own link is not mounted).
     assert f'href="/blog/un-billet/#c{comment.pk}"' in response.content.decode()
@@ -797,3 +795,14 @@ def test_english_visitor_posts_and_lands_on_the_english_post(client, post, send)
     assert response["Location"] == f"/en/blog/{post.slug}/#c{comment.pk}"
     html = client.get(response["Location"]).content.decode()
     assert "Your comment is awaiting moderation." in html
+
+
+def test_the_library_admin_addresses_lead_to_our_queue(client, post, author):
+    comment = add_comment(post)
+    client.force_login(author)
+    old = client.get("/admin/django_comments_xtd/xtdcomment/?queue=pending")
+    assert old["Location"] == "/admin/comments/comment/?queue=pending"
+    old = client.get(f"/admin/django_comments_xtd/xtdcomment/{comment.pk}/change/")
+    assert old["Location"] == f"/admin/comments/comment/{comment.pk}/change/"
+    index = client.get("/admin/").content.decode()
+    assert "/admin/django_comments_xtd/xtdcomment/" not in index
