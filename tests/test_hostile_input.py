@@ -13,6 +13,7 @@ Chromium and checks that nothing runs.
 import base64
 import json
 import re
+import xml.dom.minidom
 from pathlib import Path
 
 import pytest
@@ -138,10 +139,23 @@ def test_comment_fields_store_the_corpus_as_typed_and_show_it_escaped(client, de
     # Shown as typed (checked on the rendered text in Chromium); never as markup.
     assert_inert(response.content.decode(), "post page with every comment")
 
+    # Feeds, sitemap and the JSON resume stay well-formed with all of it in the database.
+    for name in ("blog:feed_rss", "blog:feed_atom", "sitemap"):
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        response = client.get(url)
+        assert response.status_code == 200, name
+        xml.dom.minidom.parseString(response.content)
+    response = client.get(reverse("portfolio:resume_json"))
+    assert response.status_code == 200
+    json.loads(response.content)
+
 
 @pytest.mark.django_db
 @override_settings(**LIMITS_OFF)
-def test_contact_fields_store_the_corpus_as_typed(client, demo, admin_client):
+def test_contact_fields_store_the_corpus_as_typed(client, admin_client):
     from portfolio.models import ContactMessage
 
     accepted = send_messages(client, CORPUS)
@@ -163,7 +177,7 @@ def test_contact_fields_store_the_corpus_as_typed(client, demo, admin_client):
 
 
 @pytest.mark.django_db
-def test_search_echoes_every_string_escaped(client, demo):
+def test_search_echoes_every_string_escaped(client):
     try:
         url = reverse("blog:search")
     except NoReverseMatch:
@@ -172,26 +186,3 @@ def test_search_echoes_every_string_escaped(client, demo):
         response = client.get(url, {"q": text})
         assert response.status_code == 200, text
         assert_inert(response.content.decode(), f"search for {text!r}")
-
-
-@pytest.mark.django_db
-@override_settings(**LIMITS_OFF)
-def test_feeds_sitemap_and_json_stay_well_formed_with_hostile_content(client, demo):
-    import xml.dom.minidom
-
-    from django_comments_xtd.models import XtdComment
-
-    post = comment_post()
-    post_comments(client, post, DANGEROUS[:30])
-    XtdComment.objects.update(is_public=True)
-    for name in ("blog:feed_rss", "blog:feed_atom", "sitemap"):
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
-        response = client.get(url)
-        assert response.status_code == 200, name
-        xml.dom.minidom.parseString(response.content)  # still well-formed XML
-    response = client.get(reverse("portfolio:resume_json"))
-    assert response.status_code == 200
-    json.loads(response.content)
