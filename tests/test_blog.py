@@ -448,3 +448,36 @@ def test_query_count_does_not_grow_with_posts(client, url, django_assert_num_que
     populate(200)
     with django_assert_num_queries(small):
         client.get(url)
+
+
+# Admin ----------------------------------------------------------------------
+
+
+def test_admin_list_counts_drafts_and_scheduled_and_publishes_in_bulk(client, admin_user):
+    make_post(slug="brouillon", status=Post.Status.DRAFT)
+    make_post(slug="plus-tard", published_at=timezone.now() + timedelta(days=3))
+    make_post(slug="en-ligne")
+    client.force_login(admin_user)
+    html = client.get("/admin/blog/post/").content.decode()
+    assert "1 brouillon · 1 programmé" in html
+    draft = Post.objects.get(slug="brouillon")
+    response = client.post(
+        "/admin/blog/post/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "1 billet publié." in response.content.decode()
+    assert client.get("/blog/brouillon/").status_code == 200
+    client.post("/admin/blog/post/", {"action": "unpublish", "_selected_action": [draft.pk]})
+    client.logout()
+    assert client.get("/blog/brouillon/").status_code == 404
+
+
+def test_admin_post_form_keeps_the_strict_policy_but_for_its_import_map(client, admin_user):
+    client.force_login(admin_user)
+    policy = client.get("/admin/blog/post/add/")["Content-Security-Policy"]
+    script_src = next(part for part in policy.split(";") if "script-src" in part)
+    assert "'sha256-" in script_src and "unsafe-inline" not in script_src
+    # Every other admin page keeps the site's policy.
+    other = client.get("/admin/blog/tag/add/")["Content-Security-Policy"]
+    assert "sha256" not in other and "unsafe-inline" not in other
