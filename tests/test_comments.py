@@ -806,3 +806,15 @@ def test_the_library_admin_addresses_lead_to_our_queue(client, post, author):
     assert old["Location"] == f"/admin/comments/comment/{comment.pk}/change/"
     index = client.get("/admin/").content.decode()
     assert "/admin/django_comments_xtd/xtdcomment/" not in index
+
+
+def test_demo_has_threads_pending_and_spam_and_runs_twice(demo):
+    from django.core.management import call_command
+
+    comments = XtdComment.objects.all()
+    assert comments.filter(is_public=True, level=2).exists()
+    assert comments.filter(is_public=False, review__is_spam=False).count() >= 2
+    assert comments.filter(review__is_spam=True).exists()
+    count = comments.count()
+    call_command("demo", stdout=__import__("io").StringIO())
+    assert XtdComment.objects.count() == count
