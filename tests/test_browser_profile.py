@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from portfolio.models import ContactMessage
 from tests.conftest import save_screenshot
@@ -36,7 +37,7 @@ def test_recruiter_downloads_the_cv_writes_and_the_author_reads_it(page, demo, s
     page.get_by_label("Message").fill("Bonjour, une mission de six mois pourrait vous intéresser.")
     page.get_by_role("button", name="Envoyer le message").click()
     page.wait_for_url("**/contact/thanks/")
-    assert page.get_by_role("heading", level=1, name=re.compile("Merci")).is_visible()
+    expect(page.get_by_role("heading", level=1, name=re.compile("Merci"))).to_be_visible()
     assert ContactMessage.objects.get().subject == "Mission de Product Owner à Lyon"
 
     get_user_model().objects.create_superuser("author", "author@example.org", "a-long-password-42")
@@ -44,10 +45,11 @@ def test_recruiter_downloads_the_cv_writes_and_the_author_reads_it(page, demo, s
     page.get_by_label(re.compile("Nom d’utilisateur")).fill("author")
     page.get_by_label("Mot de passe").fill("a-long-password-42")
     page.get_by_role("button", name="Connexion").click()
-    assert page.get_by_role("link", name="1 message non lu").is_visible()
+    page.wait_for_url("**/admin/")
+    expect(page.get_by_role("link", name="1 message non lu")).to_be_visible()
     page.get_by_role("link", name="1 message non lu").click()
     page.wait_for_url("**/admin/portfolio/contactmessage/?status__exact=unread")
-    assert page.get_by_role("link", name="Mission de Product Owner à Lyon").is_visible()
+    expect(page.get_by_role("link", name="Mission de Product Owner à Lyon")).to_be_visible()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
