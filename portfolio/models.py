@@ -3,6 +3,7 @@
 import datetime
 
 import nh3
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -110,7 +111,12 @@ class Profile(models.Model):
     work_mode = models.CharField(
         _("work mode"), max_length=10, choices=WorkMode.choices, blank=True
     )
-    days_per_week = models.PositiveSmallIntegerField(_("days per week"), null=True, blank=True)
+    days_per_week = models.PositiveSmallIntegerField(
+        _("days per week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+    )
     availability_note = models.CharField(_("availability note"), max_length=200, blank=True)
     pitch = models.TextField(
         _("pitch"), max_length=400, blank=True, help_text=_("Two or three sentences.")
@@ -306,6 +312,7 @@ class Position(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="position_ends_after_start",
+                violation_error_message=_("The end date must come after the start date."),
             ),
         ]
 

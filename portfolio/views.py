@@ -75,16 +75,13 @@ def contact(request):
         if form.is_valid():
             if contact_flow.receive(form, request):
                 return redirect("portfolio:contact_thanks")
-            return render(
-                request,
-                "portfolio/contact.html",
-                {"form": form, "is_rate_limited": True, **contact_flow.limits()},
-                status=429,
-            )
+            context = {"form": form, "is_rate_limited": True, **contact_flow.limits()}
+            return render(request, "portfolio/contact.html", context, status=429)
         form = contact_flow.with_fresh_start_token_if_needed(form)
     else:
         form = ContactForm()
-    return render(request, "portfolio/contact.html", {"form": form})
+    context = {"form": form, "profile": Profile.objects.current()}
+    return render(request, "portfolio/contact.html", context)
 
 
 def contact_thanks(request):

@@ -477,3 +477,30 @@ def test_admin_refuses_available_from_without_a_date(admin_client, db):
     assert "Give the date you are available from." in response.content.decode() or (
         "Indiquez la date à partir de laquelle vous êtes disponible." in response.content.decode()
     )
+
+
+def test_admin_explains_a_position_that_ends_before_it_starts(admin_client, db):
+    profile = make_profile()
+    data = {"full_name": "Ada Martin", "headline": "Scrum Master", "availability": "available"}
+    for prefix in INLINE_PREFIXES:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "positions-TOTAL_FORMS": "1",
+            "positions-0-kind": "employment",
+            "positions-0-role": "PO",
+            "positions-0-organization": "Acme",
+            "positions-0-start_date": "2020-05-01",
+            "positions-0-end_date": "2019-01-01",
+        }
+    )
+    response = admin_client.post(
+        f"/admin/portfolio/profile/{profile.pk}/change/", data, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "The end date must come after the start date." in html
+        or "La date de fin doit suivre la date de début." in html
+    )
+    assert not Position.objects.exists()
