@@ -27,7 +27,7 @@ START = ["/", "/en/"]
 # posts each show a feature: figures, gallery, questions and answers, comments).
 PER_ROUTE = 2
 ROUTE_LIMITS = {"blog:post_detail": 12}
-MAX_PAGES = 70
+MAX_PAGES = 100
 
 LONG_WORD = "Anticonstitutionnellement" * 3
 LONG_URL = "https://example.org/" + "un-chemin-qui-ne-finit-jamais-" * 3 + "fin"
