@@ -818,3 +818,14 @@ def test_demo_has_threads_pending_and_spam_and_runs_twice(demo):
     count = comments.count()
     call_command("demo", stdout=__import__("io").StringIO())
     assert XtdComment.objects.count() == count
+
+
+def test_draft_post_or_held_comment_cannot_be_answered(client, make_post, post, send):
+    draft = make_post(status=Post.Status.DRAFT)
+    response = send(form_data(draft, comment="Sur un brouillon"))
+    assert response.status_code == 404
+    assert "Sur un brouillon" in response.content.decode()
+    held_comment = add_comment(post, is_public=False)
+    assert client.get(f"/comments/reply/{held_comment.pk}/").status_code == 404
+    assert client.get(f"/comments/report/{held_comment.pk}/").status_code == 404
+    assert client.get("/comments/post/").status_code == 405
