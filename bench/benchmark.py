@@ -35,7 +35,7 @@ def parse_args():
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
     parser.add_argument("--connections", default="1,8,32")
     parser.add_argument("--var-dir", help="keep the site here instead of a temporary dir")
-    parser.add_argument("--rounds", type=int, default=20, help="consistency check rounds")
+    parser.add_argument("--rounds", type=int, default=10, help="consistency check rounds")
     parser.add_argument("--profile", action="store_true", help="pyinstrument the uncached post")
     parser.add_argument("--output", help="also write the Markdown report to this file")
     return parser.parse_args()
@@ -149,6 +149,54 @@ def page_weights(urls):
     return weights
 
 
+def cpu_per_request(paths, twin_paths, rounds=40):
+    """CPU milliseconds per request inside one process (no HTTP server, no other load).
+
+    Unlike requests/s, this does not depend on what else the machine is doing.
+    """
+    import io
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.utils import override_settings
+
+    def call(application, path):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": HOST,
+            "SERVER_PORT": "80",
+            "HTTP_HOST": HOST,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+        }
+        body = application(environ, lambda status, headers, exc_info=None: None)
+        for _chunk in body:
+            pass
+        body.close()
+
+    def timed(application, path, count):
+        call(application, path)
+        started = time.process_time()
+        for _round in range(count):
+            call(application, path)
+        return (time.process_time() - started) * 1000 / count
+
+    results = {}
+    cached = WSGIHandler()
+    for name, path in paths:
+        results[name] = {"hit": timed(cached, path, rounds), "static": None}
+        if name in twin_paths:
+            results[name]["static"] = timed(cached, twin_paths[name], rounds)
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        uncached = WSGIHandler()
+        for name, path in paths:
+            results[name]["render"] = timed(uncached, path, 3)
+    return results
+
+
 # Serving and loading --------------------------------------------------------------
 
 
@@ -167,6 +215,9 @@ class Server:
                 str(args.workers),
                 "--log-level",
                 "warning",
+                # The uncached post under 32 connections queues requests for a long time.
+                "--timeout",
+                "300",
             ],
             cwd=ROOT,
             env=env,
@@ -183,7 +234,7 @@ class Server:
         raise SystemExit(f"bench: gunicorn did not start, see {self.log.name}")
 
     def get(self, path):
-        with urllib.request.urlopen(self.url + path, timeout=30) as response:
+        with urllib.request.urlopen(self.url + path, timeout=300) as response:
             return response.status, dict(response.headers), response.read()
 
     def stop(self):
@@ -227,7 +278,11 @@ def measure(server, targets, connections, seconds):
     results = {}
     for name, path in targets:
         server.get(path)
-        results[name] = {count: wrk(server.url + path, count, seconds) for count in connections}
+        results[name] = {}
+        for count in connections:
+            results[name][count] = wrk(server.url + path, count, seconds)
+            # Let the requests wrk left queued drain before the next measure.
+            server.get("/healthz")
         print(f"  {name}: " + ", ".join(f"{c}c {r['rps']:.0f}/s" for c, r in results[name].items()))
     return results
 
@@ -378,6 +433,9 @@ def main():
         (twin_dir / f"twin-{number}.bin").write_bytes(body)
         twin_paths[name] = f"/{settings.STATIC_URL.strip('/')}/bench/twin-{number}.bin"
 
+    print("bench: CPU per request, in process")
+    cpu = cpu_per_request([(n, paths[n]) for n in measured], twin_paths)
+
     failures = []
     try:
         print(f"bench: gunicorn, {args.workers} workers, page cache on")
@@ -404,8 +462,12 @@ def main():
     finally:
         shutil.rmtree(twin_dir, ignore_errors=True)
 
+    load = os.getloadavg()
     lines = [
         f"## {backend} + {cache_name} cache — {args.workers} gunicorn workers, wrk {args.seconds} s per cell",
+        "",
+        f"Machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+        " (1/5/15 min) when the run ended (other work was running on it).",
         "",
     ]
     lines += report_tables(
@@ -444,6 +506,20 @@ def main():
         counts_large,
         [n for n in measured if n != "CV (PDF)"],
     )
+    lines += [
+        "",
+        "### CPU per request, in one process (independent of the machine's other load)",
+        "",
+        "| Page | Static twin ms | Cached hit ms | Rendered (cache off) ms | Hit ÷ static |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name in measured:
+        cost = cpu[name]
+        ratio = f"{cost['hit'] / cost['static']:.1f}" if cost["static"] else ""
+        static_ms = f"{cost['static']:.2f}" if cost["static"] else ""
+        lines.append(
+            f"| {name} | {static_ms} | {cost['hit']:.2f} | {cost['render']:.1f} | {ratio} |"
+        )
     lines += ["", "### Queries per page (cache off) and weight", ""]
     lines += [
         "| Page | Status | Small | Large | HTML + CSS + JS bytes |",
