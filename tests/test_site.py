@@ -23,9 +23,9 @@ def test_home_shows_latest_published_posts_in_french(client, demo):
     html = response.content.decode()
     assert '<html lang="fr">' in html
     assert "Derniers billets" in html
-    assert "Un backlog produit sans douleur" in html
+    assert "Changer de métier à quarante ans" in html
     # The scheduled post stays hidden until its time.
-    assert "à paraître" not in html
+    assert "Bilan de mission" not in html
 
 
 def test_english_lives_under_en_with_the_same_content(client, demo):
