@@ -187,8 +187,16 @@ def _search_postgresql(posts, query):
     search = SearchQuery(query, config=PG_CONFIG, search_type="websearch")
     headline = {"config": PG_CONFIG, "start_sel": MARK_START, "stop_sel": MARK_END}
     return (
-        posts.annotate(search_document=column("document", SearchVectorField()))
-        .filter(search_document=search)
+        # Matching through the GIN index on the whole table; ranking and
+        # highlighting then read only the matching posts' rows.
+        posts.filter(
+            pk__in=RawSQL(
+                f"SELECT post_id FROM {PG_TABLE} "
+                "WHERE document @@ websearch_to_tsquery(%s::regconfig, %s)",
+                [PG_CONFIG, query],
+            )
+        )
+        .annotate(search_document=column("document", SearchVectorField()))
         .annotate(
             search_rank=SearchRank(F("search_document"), search),
             search_title=SearchHeadline(
