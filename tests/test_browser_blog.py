@@ -174,10 +174,10 @@ def test_blog_screenshots(browser, live_server, demo, scheme, label, width):
         ("gallery", "/blog/trois-jours-en-vercors/"),
     ]:
         page.goto(url)
-        # Scroll through once so lazy images below the fold load before the full-page shot.
+        # Load the lazy images below the fold before the full-page shot.
         page.evaluate(
-            "async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) "
-            "{ window.scrollTo(0, y); await new Promise(r => setTimeout(r, 50)); } }"
+            "Promise.all([...document.images].map(img => { img.loading = 'eager'; "
+            "return img.decode().catch(() => null); }))"
         )
         page.wait_for_load_state("networkidle")
         # Nothing sticks out sideways at this width.
