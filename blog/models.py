@@ -28,6 +28,10 @@ RICH_TEXT_EXTENSIONS = {
 }
 
 
+# Addresses under /blog/ that are pages, not posts (blog/urls.py): a post there would be hidden.
+RESERVED_SLUGS = {"search", "feed", "preview", "category", "tag", "series"}
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -326,6 +330,13 @@ class Post(models.Model):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": _("“%(slug)s” is a blog page’s address; choose another.")
+                    % {"slug": self.slug}
+                }
+            )
         if self.cover and not self.cover_alt.strip():
             raise ValidationError(
                 {"cover_alt": _("Describe the image for people who cannot see it.")}

@@ -481,3 +481,11 @@ def test_admin_post_form_keeps_the_strict_policy_but_for_its_import_map(client, 
     # Every other admin page keeps the site's policy.
     other = client.get("/admin/blog/tag/add/")["Content-Security-Policy"]
     assert "sha256" not in other and "unsafe-inline" not in other
+
+
+def test_a_post_cannot_take_the_address_of_a_blog_page():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        Post(title="Search", slug="search").full_clean()
+    assert "slug" in error.value.message_dict
