@@ -16,6 +16,7 @@ closes those gaps for every image the site stores:
 """
 
 import warnings
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import PurePath
 
@@ -38,8 +39,22 @@ PARSERS = ["JPEG", "PNG", "WEBP", "GIF"]
 # Enough bytes to recognise an SVG (or any XML/HTML) file and name it in the error.
 SNIFF_BYTES = 1024
 
-# A truncated file must fail, whatever another library set globally.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+@contextmanager
+def truncated_images_refused():
+    """A truncated file must fail to load here, whatever another library set globally.
+
+    WeasyPrint (the CV) sets `ImageFile.LOAD_TRUNCATED_IMAGES = True` when imported,
+    which would let half a JPEG through as a grey-padded image. gunicorn's sync
+    workers handle one request at a time, so switching the flag around one
+    load does not race with a PDF being rendered.
+    """
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _looks_like_markup(head):
@@ -96,7 +111,8 @@ def validate_image_file(upload):
                         "megapixels": settings.MAX_IMAGE_PIXELS // 1_000_000,
                     },
                 )
-            image.load()  # a truncated or corrupt file fails here
+            with truncated_images_refused():
+                image.load()  # a truncated or corrupt file fails here
     except ValidationError:
         raise
     except Image.DecompressionBombError:

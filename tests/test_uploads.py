@@ -141,6 +141,16 @@ def test_what_is_not_a_complete_raster_image_is_refused_with_a_reason(name, cont
     assert words in error.messages[0]
 
 
+def test_half_a_jpeg_is_refused_even_after_weasyprint_relaxed_pillow():
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES globally when the CV module loads."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    assert refusal(upload("half.jpg", jpeg((400, 300))[:700])).code == "damaged"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as the other library wants it
+
+
 def test_formats_pillow_could_parse_but_we_do_not_accept_are_refused():
     buffer = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buffer, "BMP")
