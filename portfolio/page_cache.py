@@ -33,6 +33,7 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -325,6 +326,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
         self.csrf = CsrfViewMiddleware(get_response)
         self.local = LocalCopies(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32_000_000))
+        self.redis = None
 
     def __call__(self, request):
         if cache_seconds() <= 0:
@@ -361,8 +363,20 @@ class PageCacheMiddleware:
         response.headers.setdefault("X-Cache", "BYPASS")
         return response
 
+    def read_generation(self):
+        cache = page_cache()
+        if not isinstance(cache, RedisCache):
+            return cache.get(GENERATION_KEY)
+        # Django's Redis backend builds a new client for every call, a third of a hit's
+        # time: keep one per process (its connection pool is thread-safe).
+        key = cache.make_and_validate_key(GENERATION_KEY)
+        if self.redis is None or self.redis[0] is not cache:
+            self.redis = (cache, cache._cache.get_client(key))
+        value = self.redis[1].get(key)
+        return None if value is None else cache._cache._serializer.loads(value)
+
     def generation(self):
-        generation = page_cache().get(GENERATION_KEY)
+        generation = self.read_generation()
         if generation is None:
             # Missing (first start, cleared or evicted): a new random one, so that no
             # entry stored before can match it.
