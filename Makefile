@@ -10,7 +10,7 @@ WORKERS ?= 3
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install chromium java lighthouse clean
+.PHONY: run test lint install chromium java lighthouse bench clean
 
 run: $(VENV)/.installed staticfiles/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -59,6 +59,11 @@ java:
 # Lighthouse scores of a production-like run (demo content), on demand: see docs/performance.md.
 lighthouse: $(VENV)/.installed
 	$(BIN)/python bench/lighthouse/run
+
+# Requests/s, latency and queries per page next to a static file, on demand (never in `make
+# test`): see docs/performance.md. Pass DATABASE_URL/REDIS_URL for PostgreSQL + Redis.
+bench: $(VENV)/.installed
+	bench/run
 
 # Collect again only when a static file changed: a second `make run` starts in seconds.
 staticfiles/staticfiles.json: $(VENV)/.installed $(shell find static -type f 2>/dev/null)
