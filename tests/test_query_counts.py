@@ -8,6 +8,7 @@ then plus 200 posts, 300 threaded comments, more tags and profile entries).
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
@@ -72,8 +73,6 @@ def test_a_cached_page_costs_no_query_at_all(django_assert_num_queries):
 
 
 def asset_bytes(url):
-    from django.conf import settings
-
     path = finders.find(url.removeprefix(settings.STATIC_URL).removeprefix("/static/"))
     assert path, f"{url} is not a static file of ours"
     with open(path, "rb") as asset:
@@ -87,6 +86,11 @@ def test_demo_posts_weigh_under_60_kb_with_one_stylesheet_and_no_script(client, 
         scripts = SCRIPT_SRC.findall(html)
         assert len(stylesheets) == 1, post.slug
         assert scripts == [], post.slug
+        # Nothing fetched from another site (fonts, CDN, avatars).
+        for url in re.findall(
+            r'<(?:img|link|script|source)[^>]+(?:src|href|srcset)="([^"]+)"', html
+        ):
+            assert url.startswith("/") or url.startswith(settings.SITE_URL), url
         weight = len(html.encode()) + sum(asset_bytes(url) for url in stylesheets + scripts)
         assert weight < MAX_POST_PAGE_BYTES, f"{post.slug}: {weight} bytes"
 
