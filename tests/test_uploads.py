@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
@@ -244,7 +245,7 @@ def test_admin_page_shows_the_refusal_to_the_author(client):
     model, _model_admin, name = found[0]
     user = get_user_model().objects.create_superuser("author", "author@example.org", "pw")
     client.force_login(user)
-    url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/"
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
     response = client.post(url, {name: upload("bomb.png", pixel_bomb(), "image/png")})
     assert response.status_code == 200
     # The author's admin speaks the site's language: French.
