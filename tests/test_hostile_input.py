@@ -186,3 +186,41 @@ def test_search_echoes_every_string_escaped(client):
         response = client.get(url, {"q": text})
         assert response.status_code == 200, text
         assert_inert(response.content.decode(), f"search for {text!r}")
+
+
+@pytest.mark.django_db
+@override_settings(**LIMITS_OFF)
+def test_the_website_field_never_becomes_a_script_link(client, demo):
+    """Every corpus string with a scheme-like or markup character, as the commenter's website."""
+    from django_comments_xtd.models import XtdComment
+
+    from comments.forms import CommentForm
+
+    post = comment_post()
+    candidates = [text for text in CORPUS if re.search(r"[:/<\"'\\\\]", text)]
+    candidates += [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,<script>1</script>",
+    ]
+    for number, text in enumerate(candidates):
+        data = dict(CommentForm(post).initial)
+        data.update(
+            name=f"Site {number}",
+            email=f"site{number}@example.net",
+            url=text,
+            comment="A comment with a website.",
+            honeypot="",
+            reply_to=0,
+        )
+        response = client.post(reverse("comments:post"), data)
+        assert response.status_code < 500, text
+        if response.status_code != 302:
+            assert_inert(response.content.decode(), f"website {text!r}")
+    accepted = XtdComment.objects.exclude(user_url="").count()
+    assert 0 < accepted < len(candidates)  # some are real URLs, the script ones are refused
+    XtdComment.objects.update(is_public=True)
+    body = client.get(post.get_absolute_url()).content.decode()
+    hrefs = re.findall(r'href\s*=\s*["\']?\s*([^"\' >]+)', body, re.I)
+    assert not [href for href in hrefs if re.match(r"(java|vb)script:|data:", href, re.I)]
+    assert_inert(body, "post page with hostile websites")
