@@ -323,9 +323,20 @@ def main():
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the temporary var dir")
+    parser.add_argument(
+        "--lock-seconds",
+        type=float,
+        default=0,
+        help="SQLite: hold the database locked this long as the posts start",
+    )
     options = parser.parse_args()
     ok, report = run(
-        options.comments, options.messages, options.threads, options.workers, options.keep
+        options.comments,
+        options.messages,
+        options.threads,
+        options.workers,
+        options.keep,
+        options.lock_seconds,
     )
     print(json.dumps(report, indent=2))
     print("OK: no 5xx, no lost row" if ok else "FAILED", file=sys.stderr)
