@@ -1,17 +1,17 @@
 """The comment section of a post, as one tag the blog's templates call.
 
 Named vitrine_comments: a `comments` tag library would shadow django-comments'.
-The tag adds one query to the page, whatever the number of comments.
+The tag adds one query to the page, whatever the number of comments, and draws
+the thread with one template loop (comments.rendering).
 """
 
 from django import template
 from django.conf import settings
-from django.utils.html import urlize
-from django.utils.safestring import mark_safe
 
 from comments import cookies
 from comments.forms import CommentForm
 from comments.moderation import comments_are_open
+from comments.rendering import comment_html, thread_items
 from comments.tree import build_tree, comments_for
 
 register = template.Library()
@@ -40,24 +40,28 @@ def comment_section(context, post):
         request.vitrine_personal = True
     roots, count = build_tree(comments_for(post, pending))
     is_open = comments_are_open(post)
+    items = thread_items(roots, is_open=is_open, max_level=settings.COMMENTS_XTD_MAX_THREAD_LEVEL)
     return {
         "post": post,
         "request": request,
         "csrf_token": context.get("csrf_token"),
-        "roots": roots,
+        "items": items,
         "count": count,
         "is_open": is_open,
         "form": CommentForm(post, initial=_initial_for(request)) if is_open else None,
-        "max_level": settings.COMMENTS_XTD_MAX_THREAD_LEVEL,
     }
+
+
+@register.inclusion_tag("comments/thread.html")
+def comment_thread(node, preview=False):
+    """One comment and its replies in the thread's markup, e.g. shown again on the reply page."""
+    return {"items": thread_items([node], preview=preview)}
 
 
 @register.filter(needs_autoescape=True)
 def comment_text(value, autoescape=True):
     """Plain text as typed: HTML escaped, links made clickable, line breaks kept."""
-    html = urlize(value, trim_url_limit=60, nofollow=True, autoescape=True)
-    html = html.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
-    return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - escaped by urlize above
+    return comment_html(value)
 
 
 @register.simple_tag
