@@ -118,7 +118,11 @@ def test_visitor_comments_author_approves_other_visitor_replies(
     bob.wait_for_url(re.compile(r"/comments/reply/\d+/"))
     # Too long: the server says so and keeps the text; Bob shortens it and sends again.
     write_comment(bob, "Bob Durand", "bob@example.org", "Bienvenue ! " + "b" * 3000)
-    assert bob.get_by_text("Votre commentaire est trop long").is_visible()
+    # Said twice: in the error summary (a link to the field) and under the field itself.
+    assert (
+        bob.locator("#id_comment_error").get_by_text("Votre commentaire est trop long").is_visible()
+    )
+    assert bob.locator(".error-summary a[href='#id_comment']").is_visible()
     assert bob.get_by_role("textbox", name="Commentaire").input_value().startswith("Bienvenue !")
     save_screenshot(bob, "comments-form-errors")
     write_comment(bob, "Bob Durand", "bob@example.org", "Bienvenue Alice !")
