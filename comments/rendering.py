@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 # What urlize can turn into a link: http(s)://…, www.…, an address with @, or a
 # bare domain ending in one of its seven gTLDs (Urlizer.simple_url_2_re).
@@ -47,15 +48,21 @@ def _date_formatter():
     the month names are translated once per render instead.
     """
     months = {number: str(name) for number, name in MONTHS.items()}
+    zone = timezone.get_current_timezone()
 
     def dates(value):
         if value is None:
             return "", ""
         if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        iso = value.strftime("%Y-%m-%dT%H:%M:%S%z")
-        text = f"{value.day} {months[value.month]} {value.year:04d}, {value:%H:%M}"
-        return iso, text
+            value = value.astimezone(zone)
+        minutes = int(value.utcoffset().total_seconds() // 60) if value.tzinfo else 0
+        sign = "-" if minutes < 0 else "+"
+        hours_minutes = f"{value.hour:02d}:{value.minute:02d}"
+        iso = (
+            f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{hours_minutes}:"
+            f"{value.second:02d}{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        )
+        return iso, f"{value.day} {months[value.month]} {value.year:04d}, {hours_minutes}"
 
     return dates
 
@@ -71,6 +78,7 @@ def thread_items(roots, *, is_open=False, max_level=0, preview=False):
     reply_url = _url_for_id("comments:reply")
     report_url = _url_for_id("comments:report")
     dates = _date_formatter()
+    to_name = gettext("to %(name)s")  # the reply link's hidden "to Alice", for screen readers
     items = []
 
     def add(nodes):
@@ -85,9 +93,11 @@ def thread_items(roots, *, is_open=False, max_level=0, preview=False):
             has_actions = not is_pending and not preview
             date_iso, date_text = dates(comment.submit_date)
             item = {
-                "pk": pk,
+                # Strings: the template would localize an int on every use.
+                "pk": str(pk),
+                "is_saved": pk is not None,  # a preview has no id, so no anchor
                 "modifiers": modifiers,
-                "avatar_variant": node.avatar_variant,
+                "avatar_variant": str(node.avatar_variant),
                 "initials": node.initials,
                 "name": comment.user_name,
                 "url": comment.user_url,
@@ -101,6 +111,7 @@ def thread_items(roots, *, is_open=False, max_level=0, preview=False):
                     reply_url(pk) if has_actions and is_open and comment.level < max_level else ""
                 ),
                 "report_url": report_url(pk) if has_actions else "",
+                "reply_to": mark_safe(to_name % {"name": escape(comment.user_name)}),  # noqa: S308
                 "opens": bool(node.children),
                 "closes": 0,
             }

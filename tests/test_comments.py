@@ -303,6 +303,68 @@ def test_plain_text_keeps_lines_links_and_odd_characters(client, post):
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voir www.example.org, ou example.com/page.",
+        "Écrivez à bob@example.org (merci)",
+        "HTTPS://EXAMPLE.ORG/Chemin et http://[::1]/",
+        "Un lien très long https://example.org/" + "a" * 80,
+        "Ni lien ni adresse : a < b & c > d\n'guillemets' \"doubles\" 3.14 fichier.txt",
+    ],
+)
+def test_comment_text_is_linked_exactly_as_urlize_would(client, post, text):
+    """Only text that may hold a link goes through urlize: the result is the same."""
+    from django.utils.html import urlize
+
+    add_comment(post, comment=text)
+    expected = urlize(text, trim_url_limit=60, nofollow=True, autoescape=True)
+    expected = expected.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
+    expected = expected.replace("\n", "<br>")
+    assert f'<div class="comment__text">{expected}</div>' in page(client, post)
+
+
+def test_text_without_links_is_escaped_with_its_line_breaks(client, post):
+    add_comment(post, comment="a < b & c\n<i>pas d’italique</i> 'x' \"y\"")
+    assert (
+        '<div class="comment__text">a &lt; b &amp; c<br>&lt;i&gt;pas d’italique&lt;/i&gt; '
+        "&#x27;x&#x27; &quot;y&quot;</div>" in page(client, post)
+    )
+
+
+def test_thread_markup_dates_author_and_reply_links(client, post, django_user_model):
+    """Nesting, local dates in both languages, the badge and the reply links of the thread."""
+    from django.template.defaultfilters import date
+    from django.utils.timezone import localtime
+
+    author = django_user_model.objects.create_user("ana", is_staff=True)
+    winter = timezone.make_aware(timezone.datetime(2025, 1, 5, 8, 7, 9))
+    summer = timezone.make_aware(timezone.datetime(2025, 7, 1, 23, 30))
+    top = add_comment(post, user_name="Bob <b>", submit_date=winter, comment="Haut")
+    reply = add_comment(post, parent_id=top.pk, user=author, submit_date=summer, comment="Bas")
+    html = page(client, post)
+    thread = html.split('id="comments"')[1].split('id="comment-form-title"')[0]
+    assert thread.count("<ol ") == thread.count("</ol>") == 2
+    assert thread.count("<li ") == thread.count("</li>") == 2
+    replies = html.split(f'id="c{top.pk}"')[1].split('class="comment-list comment-list--replies"')
+    assert f'<li class="comment comment--author" id="c{reply.pk}">' in replies[1]
+    assert ">Auteur</span>" in replies[1] and ">Auteur</span>" not in replies[0]
+    assert '<time datetime="2025-01-05T08:07:09+0100">5 janvier 2025, 08:07</time>' in html
+    assert '<time datetime="2025-07-01T23:30:00+0200">1 juillet 2025, 23:30</time>' in html
+    for comment in (top, reply):  # what the `date` filter would show
+        local = localtime(comment.submit_date)
+        iso, text = date(local, r"Y-m-d\TH:i:sO"), date(local, "j F Y, H:i")
+        assert f'<time datetime="{iso}">{text}</time>' in html
+    assert (
+        f'<a href="/comments/reply/{top.pk}/#comment-form">Répondre'
+        '<span class="visually-hidden"> à Bob &lt;b&gt;</span></a>' in html
+    )
+    assert f'href="/comments/report/{reply.pk}/" rel="nofollow"' in html
+    english = client.get(f"/en/blog/{post.slug}/").content.decode()
+    assert "5 January 2025, 08:07" in english
+    assert f'href="/en/comments/reply/{top.pk}/#comment-form">Reply' in english
+
+
 XSS = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
