@@ -20,7 +20,8 @@ run: $(VENV)/.installed staticfiles/staticfiles.json
 	$(BIN)/gunicorn portfolio.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
-test: $(VENV)/.installed-test chromium node_modules/.installed java
+# Collected static files too: some tests start the site in production mode.
+test: $(VENV)/.installed-test chromium staticfiles/staticfiles.json node_modules/.installed java
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check

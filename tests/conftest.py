@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test.utils import override_settings
+from django.utils import translation
 
 # Playwright's sync API keeps an event loop running in the test thread, which
 # makes Django refuse ORM calls from the test body without this.
@@ -49,6 +50,15 @@ def _isolated_environment(tmp_path_factory):
 def _empty_cache():
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # The test client activates each request's language in the test's own thread and
+    # leaves it there: after an /en/ request, reverse() would build English URLs.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

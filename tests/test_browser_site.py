@@ -17,7 +17,7 @@ def test_visitor_reads_home_and_switches_to_english(page, demo):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Latest posts").is_visible()
 
-    page.get_by_role("link", name="Blog").click()
+    page.get_by_role("link", name="Blog", exact=True).click()
     page.wait_for_url("**/en/blog/")
     page.get_by_role("link", name="FR – Français").click()
     page.wait_for_url("**/blog/")
