@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -137,16 +137,25 @@ def _related(post):
     )
 
 
-def _render_post(request, post, preview=False):
+def _neighbours(post):
+    """The published posts just before and just after this one, in one query."""
     published = Post.objects.published().exclude(pk=post.pk)
-    previous_post = (
-        published.filter(published_at__lt=post.published_at)
-        .order_by("-published_at", "-pk")
-        .first()
-    )
-    next_post = (
-        published.filter(published_at__gt=post.published_at).order_by("published_at", "pk").first()
-    )
+    older = published.filter(published_at__lt=post.published_at).order_by("-published_at", "-pk")
+    newer = published.filter(published_at__gt=post.published_at).order_by("published_at", "pk")
+    found = Post.objects.filter(
+        Q(pk=Subquery(older.values("pk")[:1])) | Q(pk=Subquery(newer.values("pk")[:1]))
+    ).only("slug", "title", "language", "published_at")
+    previous_post = next_post = None
+    for neighbour in found:
+        if neighbour.published_at < post.published_at:
+            previous_post = neighbour
+        else:
+            next_post = neighbour
+    return previous_post, next_post
+
+
+def _render_post(request, post, preview=False):
+    previous_post, next_post = _neighbours(post)
     body = content.body_html(post)
     description = post.meta_description or post.standfirst or content.excerpt(post, 30)
     cover = post.cover_picture
