@@ -82,19 +82,43 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh browser context on the live server; console errors fail the test."""
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
-    page = context.new_page()
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),
-    )
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    yield page
-    context.close()
-    assert page.console_errors == [], f"console errors: {page.console_errors}"
+def open_page(browser, live_server):
+    """Open a page in a fresh browser context on the live server.
+
+    `open_page(width=390, scheme="dark", **context_options)`; every console error or
+    uncaught script error fails the test, except those `ignore(message)` accepts.
+    """
+    pages = []
+
+    def open_page(width=None, scheme=None, ignore=None, **options):
+        if width is not None:
+            options.setdefault("viewport", {"width": width, "height": 900})
+        if scheme is not None:
+            options["color_scheme"] = scheme
+        options.setdefault("locale", "fr-FR")
+        page = browser.new_context(base_url=live_server.url, **options).new_page()
+        page.console_errors = []
+
+        def on_console(message):
+            if message.type == "error" and not (ignore and ignore(message)):
+                page.console_errors.append(f"{message.text} {message.location.get('url', '')}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        pages.append(page)
+        return page
+
+    yield open_page
+    errors = [error for page in pages for error in page.console_errors]
+    for page in pages:
+        page.context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+@pytest.fixture
+def page(open_page):
+    """A fresh page on the live server; console errors fail the test."""
+    return open_page()
 
 
 def save_screenshot(page, name):

@@ -32,24 +32,20 @@ def quick_comments(settings):
     settings.COMMENTS_MIN_FILL_SECONDS = 0
 
 
-def new_page(browser, live_server, **options):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", **options)
-    page = context.new_page()
-    errors = []
-    # Chromium asks for /favicon.ico by itself on some navigations; our icon is an SVG.
-    page.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not m.location.get("url", "").endswith("/favicon.ico")
-            and errors.append(f"{m.text} {m.location}")
-        ),
-    )
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
-    page.on("requestfailed", lambda r: errors.append(f"failed {r.url}"))
-    page.console_errors = errors
-    return page
+@pytest.fixture
+def new_page(open_page):
+    """Like `open_page`; an error response or a failed request fails the test too."""
+
+    def new_page(**options):
+        page = open_page(**options)
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and page.console_errors.append(f"{r.status} {r.url}"),
+        )
+        page.on("requestfailed", lambda r: page.console_errors.append(f"failed {r.url}"))
+        return page
+
+    return new_page
 
 
 def write_comment(page, name, email, text, follow=False):
@@ -69,17 +65,15 @@ def approve_in_admin(author_page, text):
     assert author_page.get_by_text("approuvé").first.is_visible()
 
 
-def test_visitor_comments_author_approves_other_visitor_replies(
-    browser, live_server, post, quick_comments
-):
+def test_visitor_comments_author_approves_other_visitor_replies(new_page, post, quick_comments):
     user = get_user_model().objects.create_user(
         "auteur", "auteur@example.org", "un-mot-de-passe-solide", is_staff=True, is_superuser=True
     )
     assert user.is_staff
     url = post.get_absolute_url()
-    alice = new_page(browser, live_server)
-    bob = new_page(browser, live_server)
-    author = new_page(browser, live_server)
+    alice = new_page()
+    bob = new_page()
+    author = new_page()
 
     # Visitor A comments and sees her comment, marked as awaiting moderation.
     alice.goto(url)
@@ -154,20 +148,16 @@ def test_visitor_comments_author_approves_other_visitor_replies(
 
     for page in (alice, bob, author):
         assert page.console_errors == [], (page.url, page.console_errors)
-        page.context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(("label", "width"), [("phone", 390), ("desktop", 1280)])
-def test_comment_section_screenshots(browser, live_server, demo, scheme, label, width):
+def test_comment_section_screenshots(new_page, demo, scheme, label, width):
     post = Post.objects.get(pk=XtdComment.objects.filter(level=2).first().object_pk)
-    page = new_page(
-        browser, live_server, viewport={"width": width, "height": 900}, color_scheme=scheme
-    )
+    page = new_page(width=width, scheme=scheme)
     page.goto(post.get_absolute_url() + "#comments")
     assert page.locator(".comment").count() >= 5
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#comments").screenshot(path=str(SCREENSHOTS / f"comments-{label}-{scheme}.png"))
     assert page.console_errors == []
-    page.context.close()

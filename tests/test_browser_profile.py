@@ -14,8 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_recruiter_downloads_the_cv_writes_and_the_author_reads_it(page, demo, settings, tmp_path):
     settings.CONTACT_MIN_FILL_SECONDS = 0
-    # The admin's own pages link no icon, so the browser asks for /favicon.ico (not ours to serve).
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     page.goto("/profile/")
     assert page.get_by_role("heading", level=1, name="Nathalie Rousseau").is_visible()
     assert page.get_by_text("Disponible à partir du").is_visible()
@@ -54,14 +52,8 @@ def test_recruiter_downloads_the_cv_writes_and_the_author_reads_it(page, demo, s
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(("label", "width"), [("phone", 390), ("desktop", 1280)])
-def test_profile_screenshots(browser, live_server, demo, scheme, label, width):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": width, "height": 900},
-        color_scheme=scheme,
-        locale="fr-FR",
-    )
-    page = context.new_page()
+def test_profile_screenshots(open_page, demo, scheme, label, width):
+    page = open_page(width=width, scheme=scheme)
     page.goto("/profile/")
     save_screenshot(page, f"profile-{label}-{scheme}")
     # Who, what, availability and the two calls to action are above the fold.
@@ -80,4 +72,3 @@ def test_profile_screenshots(browser, live_server, demo, scheme, label, width):
     if label == "desktop" and scheme == "light":
         page.goto("/")
         save_screenshot(page, "home-profile-card-desktop-light")
-    context.close()

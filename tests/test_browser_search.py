@@ -38,14 +38,8 @@ def test_no_result_says_so_and_offers_a_way_out(page, demo):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(("label", "width"), [("phone", 390), ("desktop", 1280)])
-def test_search_screenshots(browser, live_server, demo, scheme, label, width):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": width, "height": 900},
-        color_scheme=scheme,
-        locale="fr-FR",
-    )
-    page = context.new_page()
+def test_search_screenshots(open_page, demo, scheme, label, width):
+    page = open_page(width=width, scheme=scheme)
     page.goto("/blog/search/?q=support")
     assert page.locator(".search-result mark").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -53,4 +47,3 @@ def test_search_screenshots(browser, live_server, demo, scheme, label, width):
     page.goto("/blog/")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     save_screenshot(page, f"blog-header-search-{label}-{scheme}")
-    context.close()

@@ -36,13 +36,9 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(page, demo):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(("label", "width"), [("phone", 390), ("desktop", 1280)])
-def test_home_screenshots(browser, live_server, demo, scheme, label, width):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": 900}, color_scheme=scheme
-    )
-    page = context.new_page()
+def test_home_screenshots(open_page, demo, scheme, label, width):
+    page = open_page(width=width, scheme=scheme)
     page.goto("/")
     # Nothing sticks out sideways at this width.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     save_screenshot(page, f"home-{label}-{scheme}")
-    context.close()
