@@ -24,6 +24,7 @@ run: $(VENV)/.installed staticfiles/staticfiles.json
 test: $(VENV)/.installed-test chromium staticfiles/staticfiles.json node_modules/.installed java
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest

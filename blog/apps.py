@@ -2,17 +2,21 @@ from django.apps import AppConfig
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.core import page_cache
+
 
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = _("Blog")
 
     def ready(self):
-        from blog.models import Post
-        from blog.signals import remember_old_slug
+        # Signal modules import the models, which exist only once the registry is ready.
+        from blog import search_signals, signals
 
-        pre_save.connect(remember_old_slug, sender=Post, dispatch_uid="blog_remember_old_slug")
-
-        from blog import search_signals
-
+        post = self.get_model("Post")
+        pre_save.connect(
+            signals.remember_old_slug, sender=post, dispatch_uid="blog_remember_old_slug"
+        )
         search_signals.connect(self)
+        # A page stored now expires when the next scheduled post appears.
+        page_cache.expire_before(post.objects.next_publication_after)

@@ -2,7 +2,7 @@ from content_editor.models import Region, create_plugin_base
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from blog.images import picture_of, rendition
-from portfolio.uploads import SafeImageField
+from portfolio.core.uploads import SafeImageField
 
 # What the rich text editor offers, and therefore what the sanitizer (nh3) keeps:
 # the post title is the page's h1, so the text starts at h2.
@@ -147,9 +147,13 @@ class PostQuerySet(models.QuerySet):
         """
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def scheduled(self):
-        """Published posts whose time has not come yet."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+    def scheduled(self, after=None):
+        """Published posts whose time has not come yet (or has not come at `after`)."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=after or timezone.now())
+
+    def next_publication_after(self, since):
+        """When the first post scheduled after `since` appears, or None: pages expire by then."""
+        return self.scheduled(after=since).aggregate(next=Min("published_at"))["next"]
 
     def with_comment_count(self):
         """Annotate `comment_count`: the published comments, counted in the same query.

@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 
 from blog import search
 from blog.models import Post
-from portfolio.page_cache import invalidate_pages
+from portfolio.core.page_cache import invalidate_pages
 
 
 def block_models():

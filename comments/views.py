@@ -27,7 +27,7 @@ from comments.privacy import forget_old_ip_addresses
 from comments.tree import Node
 
 try:
-    from portfolio.security import client_ip
+    from portfolio.core.security import client_ip
 except ImportError:  # pragma: no cover - the security helpers are not there yet
 
     def client_ip(request):

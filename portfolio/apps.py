@@ -1,14 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portfolio import signals
+from portfolio.core import page_cache
+
 
 class PortfolioConfig(AppConfig):
     name = "portfolio"
     verbose_name = _("Profile")
 
     def ready(self):
-        from portfolio import page_cache
-        from portfolio.signals import connect_profile_lists
-
-        page_cache.connect_signals()
-        connect_profile_lists()
+        signals.connect_profile_lists(self)
+        # Messages are read in the admin only: receiving one leaves every page as it was.
+        page_cache.ignore_changes_to(self.get_model("ContactMessage"))

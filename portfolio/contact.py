@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from portfolio.core.security import client_ip
 from portfolio.forms import start_token
 from portfolio.models import ContactMessage
-from portfolio.security import client_ip
 
 logger = logging.getLogger(__name__)
 

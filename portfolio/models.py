@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 
-from portfolio.uploads import SafeImageField
+from portfolio.core.uploads import SafeImageField
 
 # What the author may use in the summary: paragraphs, emphasis, lists and links.
 SUMMARY_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote"}

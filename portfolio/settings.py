@@ -12,7 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import env
+from portfolio.core import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env.get_path("VITRINE_VAR_DIR", BASE_DIR / "var")
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "comments.apps.CommentLibraryConfig",  # django-comments-xtd, renamed in the admin
     "django_comments",
+    "portfolio.core",
     "portfolio",
     "blog",
     "comments",
@@ -49,11 +50,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "portfolio.security.CrossOriginResourcePolicyMiddleware",
+    "portfolio.core.security.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous pages from the shared cache (portfolio/page_cache.py). Early, so a hit
+    # Anonymous pages from the shared cache (portfolio/core/page_cache.py). Early, so a hit
     # skips the rest; what it stores is the response as the rest finished it.
-    "portfolio.page_cache.PageCacheMiddleware",
+    "portfolio.core.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,7 +68,7 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
     # A full disk or a database locked too long: a page saying nothing was saved (507/503).
-    "portfolio.security.FailureMiddleware",
+    "portfolio.core.security.FailureMiddleware",
 ]
 
 ROOT_URLCONF = "portfolio.urls"
@@ -85,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portfolio.context_processors.site",
+                "portfolio.core.context_processors.site",
             ],
         },
     },
@@ -142,7 +143,7 @@ else:
         }
     }
 
-# Anonymous full-page cache (portfolio/page_cache.py): at most this many seconds per
+# Anonymous full-page cache (portfolio/core/page_cache.py): at most this many seconds per
 # page, well under COMMENTS_TIMEOUT (the forms' timestamps); 0 turns it off.
 PAGE_CACHE_SECONDS = env.get_int("PAGE_CACHE_SECONDS", 600, minimum=0)
 
@@ -210,7 +211,7 @@ IMAGEKIT_CACHEFILE_DIR = "CACHE"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Read by portfolio.security.CrossOriginResourcePolicyMiddleware (Django has no setting).
+# Read by portfolio.core.security.CrossOriginResourcePolicyMiddleware (Django has no setting).
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 HTTPS = env.get_bool("DJANGO_HTTPS", False)
@@ -251,15 +252,15 @@ PERMISSIONS_POLICY = {
 # the pair, not the username alone, keeps a stranger from locking the author
 # out; `manage.py axes_reset` unlocks everyone at once.
 AUTHENTICATION_BACKENDS = [
-    "portfolio.security.LoginThrottleBackend",
+    "portfolio.core.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "portfolio.security.client_ip"
-AXES_LOCKOUT_CALLABLE = "portfolio.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portfolio.core.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "portfolio.core.security.lockout_response"
 AXES_VERBOSE = False
 
 CONTENT_SECURITY_POLICY = {
@@ -277,7 +278,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-CSRF_FAILURE_VIEW = "portfolio.views.csrf_failure"
+CSRF_FAILURE_VIEW = "portfolio.core.views.csrf_failure"
 
 ADMIN_PATH = env.get_str("ADMIN_PATH", "admin").strip("/") or "admin"
 

@@ -7,28 +7,29 @@ makes the next download a fresh PDF.
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+PROFILE_LISTS = (
+    "Language",
+    "Link",
+    "Position",
+    "Period",
+    "Education",
+    "Certification",
+    "Skill",
+    "Sector",
+    "Service",
+    "Recommendation",
+)
+
 
 def touch_profile(sender, instance, **kwargs):
-    from portfolio.models import Profile
+    profile_model = sender._meta.get_field("profile").related_model
+    profile_model.objects.filter(pk=instance.profile_id).update(updated_at=timezone.now())
 
-    Profile.objects.filter(pk=instance.profile_id).update(updated_at=timezone.now())
 
-
-def connect_profile_lists():
-    from portfolio import models
-
-    for model in (
-        models.Language,
-        models.Link,
-        models.Position,
-        models.Period,
-        models.Education,
-        models.Certification,
-        models.Skill,
-        models.Sector,
-        models.Service,
-        models.Recommendation,
-    ):
+def connect_profile_lists(app_config):
+    """Called from PortfolioConfig.ready()."""
+    for name in PROFILE_LISTS:
+        model = app_config.get_model(name)
         uid = f"touch_profile_{model._meta.model_name}"
         post_save.connect(touch_profile, sender=model, dispatch_uid=uid + "_save")
         post_delete.connect(touch_profile, sender=model, dispatch_uid=uid + "_delete")

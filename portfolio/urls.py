@@ -5,16 +5,17 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from blog.sitemaps import BlogListSitemap, PostSitemap
-from portfolio import views
-from portfolio.media import serve_media
-from portfolio.sitemaps import PagesSitemap, robots_txt
+from portfolio.core import views as core_views
+from portfolio.core.media import serve_media
+from portfolio.core.sitemaps import robots_txt
+from portfolio.sitemaps import PagesSitemap
 
 SITEMAPS = {"pages": PagesSitemap, "blog": BlogListSitemap, "posts": PostSitemap}
 
 # Pages live in French at the root and in English under /en/: one URL per
 # language keeps every page cacheable and gives search engines hreflang pairs.
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", core_views.healthz, name="healthz"),
     # For crawlers, one per site (hreflang alternates inside): outside the language prefixes.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
@@ -32,7 +33,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler400 = "portfolio.views.bad_request"
-handler403 = "portfolio.views.permission_denied"
-handler404 = "portfolio.views.page_not_found"
-handler500 = "portfolio.views.server_error"
+handler400 = "portfolio.core.views.bad_request"
+handler403 = "portfolio.core.views.permission_denied"
+handler404 = "portfolio.core.views.page_not_found"
+handler500 = "portfolio.core.views.server_error"

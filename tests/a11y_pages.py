@@ -222,7 +222,7 @@ def error_pages():
     from django.core.exceptions import BadRequest, PermissionDenied
     from django.test import RequestFactory
 
-    from portfolio import views
+    from portfolio.core import views
 
     request = RequestFactory().get("/")
     answers = {

@@ -20,7 +20,7 @@ from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
-from portfolio.security import classify_failure
+from portfolio.core.security import classify_failure
 
 pytestmark = pytest.mark.django_db
 

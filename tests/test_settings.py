@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portfolio import env
+from portfolio.core import env
 
 ROOT = Path(__file__).resolve().parent.parent
 

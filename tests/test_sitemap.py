@@ -55,7 +55,10 @@ def blog():
 def test_sitemap_lists_published_posts_with_lastmod_in_both_languages(client, blog):
     urls = sitemap(client)
     post = urls[f"{SITE}/blog/dix-ans/"]
-    assert post.findtext("s:lastmod", namespaces=NS) == blog.modified_at.date().isoformat()
+    assert (
+        post.findtext("s:lastmod", namespaces=NS)
+        == timezone.localdate(blog.modified_at).isoformat()
+    )
     assert f"{SITE}/en/blog/dix-ans/" in urls
     alternates = {link.get("hreflang"): link.get("href") for link in post.findall("x:link", NS)}
     assert alternates == {

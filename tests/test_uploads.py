@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
-from portfolio.uploads import SafeImageField, SafeImageFormField, reencode, validate_image_file
+from portfolio.core.uploads import SafeImageField, SafeImageFormField, reencode, validate_image_file
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112

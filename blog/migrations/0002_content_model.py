@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portfolio.uploads
+import portfolio.core.uploads
 from django.db import migrations, models
 
 
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='post',
             name='cover',
-            field=portfolio.uploads.SafeImageField(blank=True, height_field='cover_height', upload_to='blog/covers/%Y/', verbose_name='cover image', width_field='cover_width'),
+            field=portfolio.core.uploads.SafeImageField(blank=True, height_field='cover_height', upload_to='blog/covers/%Y/', verbose_name='cover image', width_field='cover_width'),
         ),
         migrations.AddField(
             model_name='post',
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='post',
             name='social_image',
-            field=portfolio.uploads.SafeImageField(blank=True, help_text='Shown when the post is shared. Defaults to the cover image.', upload_to='blog/social/%Y/', verbose_name='social image'),
+            field=portfolio.core.uploads.SafeImageField(blank=True, help_text='Shown when the post is shared. Defaults to the cover image.', upload_to='blog/social/%Y/', verbose_name='social image'),
         ),
         migrations.AddField(
             model_name='post',
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('photo', portfolio.uploads.SafeImageField(blank=True, height_field='photo_height', upload_to='blog/authors/', verbose_name='photo', width_field='photo_width')),
+                ('photo', portfolio.core.uploads.SafeImageField(blank=True, height_field='photo_height', upload_to='blog/authors/', verbose_name='photo', width_field='photo_width')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('bio', models.TextField(blank=True, max_length=600, verbose_name='short bio')),
@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('region', models.CharField(max_length=255)),
                 ('ordering', models.IntegerField(default=0)),
-                ('image', portfolio.uploads.SafeImageField(height_field='image_height', upload_to='blog/images/%Y/', verbose_name='image', width_field='image_width')),
+                ('image', portfolio.core.uploads.SafeImageField(height_field='image_height', upload_to='blog/images/%Y/', verbose_name='image', width_field='image_width')),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('alt', models.CharField(help_text='What the image shows, for people who cannot see it.', max_length=300, verbose_name='alt text')),
@@ -184,7 +184,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('region', models.CharField(max_length=255)),
                 ('ordering', models.IntegerField(default=0)),
-                ('image', portfolio.uploads.SafeImageField(height_field='image_height', upload_to='blog/images/%Y/', verbose_name='image', width_field='image_width')),
+                ('image', portfolio.core.uploads.SafeImageField(height_field='image_height', upload_to='blog/images/%Y/', verbose_name='image', width_field='image_width')),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('alt', models.CharField(help_text='What the image shows, for people who cannot see it.', max_length=300, verbose_name='alt text')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portfolio.uploads
+import portfolio.core.uploads
 from django.db import migrations, models
 
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('full_name', models.CharField(max_length=120, verbose_name='full name')),
                 ('headline', models.CharField(help_text='e.g. Product Manager · Product Owner · Scrum Master — freelance', max_length=200, verbose_name='headline')),
-                ('photo', portfolio.uploads.SafeImageField(blank=True, upload_to='profile/', verbose_name='photo')),
+                ('photo', portfolio.core.uploads.SafeImageField(blank=True, upload_to='profile/', verbose_name='photo')),
                 ('photo_alt', models.CharField(blank=True, help_text='What the photo shows, for people who cannot see it.', max_length=200, verbose_name='photo description')),
                 ('location', models.CharField(blank=True, max_length=120, verbose_name='location')),
                 ('availability', models.CharField(choices=[('available', 'Available now'), ('available_from', 'Available from a date'), ('on_mission', 'On a mission'), ('not_looking', 'Not looking')], default='available', max_length=20, verbose_name='availability')),

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from blog.search import rebuild_index
-from portfolio.page_cache import invalidate_pages
+from portfolio.core.page_cache import invalidate_pages
 
 
 class Command(BaseCommand):

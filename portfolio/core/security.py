@@ -1,7 +1,7 @@
 """Small pieces of the site's protection that no library gives as we need them.
 
 The rest lives in settings (headers, cookies, CSP, django-axes) and in
-`portfolio/uploads.py`; docs/security.md maps each protection to its place.
+`portfolio/core/uploads.py`; docs/security.md maps each protection to its place.
 """
 
 import errno

@@ -19,7 +19,7 @@ from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from portfolio.management.commands.backup import FORMAT_VERSION, postgres_environment
+from portfolio.core.management.commands.backup import FORMAT_VERSION, postgres_environment
 
 
 def restore_sqlite(snapshot, database):

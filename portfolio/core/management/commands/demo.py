@@ -1,10 +1,18 @@
 from importlib import import_module
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
-# Each app fills its own part, in this order (comments need posts).
-DEMO_MODULES = ["portfolio.demo", "blog.demo", "comments.demo"]
+
+def demo_modules():
+    """Each app's own `demo` module, in INSTALLED_APPS order (comments need posts)."""
+    return [
+        import_module(f"{config.name}.demo")
+        for config in apps.get_app_configs()
+        if module_has_submodule(config.module, "demo")
+    ]
 
 
 class Command(BaseCommand):
@@ -18,16 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, **options):
-        if if_empty and self.site_has_content():
+        modules = demo_modules()
+        if if_empty and any(module.has_content() for module in modules):
             self.stdout.write("The site already has content: demo not loaded.")
             return
         with transaction.atomic():
-            for name in DEMO_MODULES:
-                import_module(name).load(self.stdout)
+            for module in modules:
+                module.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
-
-    def site_has_content(self):
-        for name in DEMO_MODULES:
-            if import_module(name).has_content():
-                return True
-        return False

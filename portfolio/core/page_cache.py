@@ -55,7 +55,6 @@ DEFAULT_IGNORED_MODELS = (
     "contenttypes",
     "axes",
     "auth.Permission",
-    "portfolio.ContactMessage",
 )
 # Settings that change what pages show without a code change (read from the environment).
 VERSIONED_SETTINGS = (
@@ -76,6 +75,9 @@ VISITOR_COOKIE_PREFIX = "vitrine_"
 _deploy_version = None
 _excluded_paths = None
 _stored_since_invalidation = True
+# Hooks the apps register from their ready(): see ignore_changes_to() and expire_before().
+_ignored_models = set()
+_next_change_hooks = []
 
 
 def page_cache():
@@ -119,10 +121,24 @@ def invalidate_pages_now_and_after_commit(using=DEFAULT_DB_ALIAS):
         invalidate_pages()
 
 
+def ignore_changes_to(model):
+    """Saving or deleting rows of `model` leaves every page as it was (an app's ready() says so)."""
+    _ignored_models.add(model._meta.label)
+
+
+def expire_before(next_change):
+    """Register `next_change(since)`: when pages next change by themselves after `since`, or None.
+
+    The blog registers its next scheduled publication, so that a page stored now expires
+    when that post appears, with no job to run.
+    """
+    _next_change_hooks.append(next_change)
+
+
 def _is_ignored(model):
     ignored = getattr(settings, "PAGE_CACHE_IGNORED_MODELS", DEFAULT_IGNORED_MODELS)
     meta = model._meta
-    return meta.app_label in ignored or meta.label in ignored
+    return meta.app_label in ignored or meta.label in ignored or meta.label in _ignored_models
 
 
 def invalidate_pages_on_model_change(sender, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -139,7 +155,7 @@ def invalidate_pages_on_setting_change(setting, **kwargs):
 
 
 def connect_signals():
-    """Called from PortfolioConfig.ready(): every model change invalidates the pages."""
+    """Called from CoreConfig.ready(): every model change invalidates the pages."""
     for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
         signal.connect(invalidate_pages_on_model_change, dispatch_uid=f"page_cache_{name}")
     setting_changed.connect(invalidate_pages_on_setting_change, dispatch_uid="page_cache_settings")
@@ -239,15 +255,10 @@ def response_is_cacheable(request, response):
     return len(response.content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", 2_000_000)
 
 
-def next_scheduled_publication(since):
-    """The publication time of the next scheduled post, or None: pages expire by then."""
-    from django.db.models import Min
-
-    from blog.models import Post
-
-    return Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=since).aggregate(
-        next=Min("published_at")
-    )["next"]
+def next_change(since):
+    """The earliest time after `since` at which a registered hook says pages change, or None."""
+    times = [time for hook in _next_change_hooks if (time := hook(since)) is not None]
+    return min(times, default=None)
 
 
 def split_csrf_tokens(request, body):
@@ -397,9 +408,9 @@ class PageCacheMiddleware:
         timeout = cache_seconds()
         # Compared with the request's start: a post published while the page rendered
         # is still ahead of it, and the entry expires when it appears.
-        scheduled = next_scheduled_publication(since=datetime.fromtimestamp(started_at, tz=UTC))
-        if scheduled is not None:
-            timeout = min(timeout, math.floor(scheduled.timestamp() - started_at))
+        change = next_change(since=datetime.fromtimestamp(started_at, tz=UTC))
+        if change is not None:
+            timeout = min(timeout, math.floor(change.timestamp() - started_at))
         if timeout <= 0:
             return None
         parts = split_csrf_tokens(request, response.content)
