@@ -128,6 +128,13 @@ class PostAdmin(ContentEditor):
             {"fields": ["updated_on", "update_note"], "classes": ["collapse"]},
         ),
         (
+            _("First published elsewhere"),
+            {
+                "fields": ["first_published_in", "first_published_url", "first_published_at"],
+                "classes": ["collapse"],
+            },
+        ),
+        (
             _("Search engines and sharing"),
             {"fields": ["meta_description", "social_image"], "classes": ["collapse"]},
         ),

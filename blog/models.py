@@ -295,6 +295,20 @@ class Post(models.Model):
         help_text=_("Shown when the post is shared. Defaults to the cover image."),
     )
     is_open_for_comments = models.BooleanField(_("comments open"), default=True)
+    # Where the post appeared before it came here (an import from Medium, or a republished
+    # article): the page says so and links to the original.
+    first_published_in = models.CharField(
+        _("first published in"),
+        max_length=100,
+        blank=True,
+        help_text=_("The site or publication where this post first appeared, e.g. “Medium”."),
+    )
+    first_published_url = models.URLField(
+        _("original address"),
+        max_length=500,
+        blank=True,
+    )
+    first_published_at = models.DateTimeField(_("original publication date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
 
@@ -325,6 +339,10 @@ class Post(models.Model):
             models.UniqueConstraint(
                 fields=["series", "series_number"], name="post_unique_number_in_series"
             ),
+            models.CheckConstraint(
+                condition=Q(first_published_url="") | ~Q(first_published_in=""),
+                name="post_first_published_url_has_name",
+            ),
         ]
 
     def __str__(self):
@@ -347,6 +365,10 @@ class Post(models.Model):
             )
         if self.series_number is not None and not self.series_id:
             raise ValidationError({"series": _("Choose the series this number belongs to.")})
+        if self.first_published_url and not self.first_published_in.strip():
+            raise ValidationError(
+                {"first_published_in": _("Name the site the original address belongs to.")}
+            )
 
     def get_preview_url(self):
         return reverse("blog:post_preview", kwargs={"pk": self.pk})
