@@ -16,6 +16,12 @@ from blog.models import (
     Figure,
     GalleryImage,
     OldSlug,
+    Page,
+    PageFigure,
+    PageGalleryImage,
+    PagePullQuote,
+    PageQuestion,
+    PageRichText,
     Post,
     PullQuote,
     Question,
@@ -208,3 +214,87 @@ class PostAdmin(ContentEditor):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Page)
+class PageAdmin(ContentEditor):
+    list_display = [
+        "__str__",
+        "kind",
+        "status",
+        "language",
+        "show_in_header",
+        "show_in_footer",
+        "menu_order",
+        "preview_link",
+    ]
+    list_filter = ["status", "kind", "language", "show_in_header", "show_in_footer"]
+    list_select_related = ["parent__parent"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["preview_link"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "standfirst",
+                    "slug",
+                    "parent",
+                    "status",
+                    "language",
+                    "kind",
+                    "preview_link",
+                ]
+            },
+        ),
+        (_("Menus"), {"fields": ["show_in_header", "show_in_footer", "menu_order"]}),
+        (
+            _("Legal notice"),
+            {
+                "fields": [
+                    "publisher_address",
+                    "publisher_phone",
+                    "publisher_registration",
+                    "is_email_shown",
+                    "publication_director",
+                    "host_name",
+                    "host_address",
+                    "host_phone",
+                ],
+                "classes": ["collapse"],
+                "description": _(
+                    "Used by a page of the kind “Legal notice”: your name comes from the profile."
+                ),
+            },
+        ),
+        (
+            _("Search engines and sharing"),
+            {"fields": ["meta_description"], "classes": ["collapse"]},
+        ),
+    ]
+    inlines = [
+        _block(PageRichText, icon="notes"),
+        _block(PageFigure, icon="image"),
+        _block(PageGalleryImage, icon="photo_library"),
+        _block(PagePullQuote, icon="format_quote"),
+        _block(PageQuestion, icon="question_answer"),
+    ]
+
+    def render_change_form(self, request, context, **kwargs):
+        response = super().render_change_form(request, context, **kwargs)
+        allow_import_map(response, response.context_data["media"])
+        return response
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, page):
+        if not page.pk:
+            return "–"
+        if page.is_public:
+            return format_html('<a href="{}">{}</a>', page.get_absolute_url(), _("View on site"))
+        return format_html('<a href="{}">{}</a>', page.get_preview_url(), _("Preview"))
+
+    def view_on_site(self, page):
+        return page.get_absolute_url() if page.is_public else page.get_preview_url()

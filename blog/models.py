@@ -2,7 +2,7 @@ from content_editor.models import Region, create_plugin_base
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -393,22 +393,20 @@ class Post(models.Model):
         return picture_of(self, "cover", self.cover_alt)
 
 
-PluginBase = create_plugin_base(Post)
-
-
-class RichText(PluginBase):
+# A block's fields, once for the blocks of posts and of pages: the same editor, sanitizer,
+# renditions and templates (templates/blog/blocks/). content_editor ties each concrete
+# block to its owner through `create_plugin_base`, hence one concrete class per owner.
+class RichTextFields(models.Model):
     text = ProseEditorField(_("text"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True)
 
     class Meta:
-        verbose_name = _("rich text")
-        verbose_name_plural = _("rich texts")
-        ordering = ["ordering"]
+        abstract = True
 
     def __str__(self):
         return self.get_text_excerpt()
 
 
-class ImageBlock(PluginBase):
+class ImageFields(models.Model):
     """An image with what a reader and a screen reader need: alt text, caption, credit."""
 
     image = SafeImageField(
@@ -439,7 +437,6 @@ class ImageBlock(PluginBase):
 
     class Meta:
         abstract = True
-        ordering = ["ordering"]
 
     def __str__(self):
         return self.caption or self.alt
@@ -447,6 +444,46 @@ class ImageBlock(PluginBase):
     @cached_property
     def picture(self):
         return picture_of(self, "image", self.alt)
+
+
+class PullQuoteFields(models.Model):
+    quote = models.TextField(_("quote"), max_length=600)
+    attribution = models.CharField(_("attribution"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.quote[:60]
+
+
+class QuestionFields(models.Model):
+    """A question and its answer, for interviews."""
+
+    question = models.TextField(_("question"), max_length=600)
+    answer = ProseEditorField(_("answer"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.question[:60]
+
+
+PluginBase = create_plugin_base(Post)
+
+
+class RichText(RichTextFields, PluginBase):
+    class Meta:
+        verbose_name = _("rich text")
+        verbose_name_plural = _("rich texts")
+        ordering = ["ordering"]
+
+
+class ImageBlock(ImageFields, PluginBase):
+    class Meta:
+        abstract = True
+        ordering = ["ordering"]
 
 
 class Figure(ImageBlock):
@@ -465,32 +502,18 @@ class GalleryImage(ImageBlock):
         ordering = ["ordering"]
 
 
-class PullQuote(PluginBase):
-    quote = models.TextField(_("quote"), max_length=600)
-    attribution = models.CharField(_("attribution"), max_length=200, blank=True)
-
+class PullQuote(PullQuoteFields, PluginBase):
     class Meta:
         verbose_name = _("pull quote")
         verbose_name_plural = _("pull quotes")
         ordering = ["ordering"]
 
-    def __str__(self):
-        return self.quote[:60]
 
-
-class Question(PluginBase):
-    """A question and its answer, for interviews."""
-
-    question = models.TextField(_("question"), max_length=600)
-    answer = ProseEditorField(_("answer"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True)
-
+class Question(QuestionFields, PluginBase):
     class Meta:
         verbose_name = _("question and answer")
         verbose_name_plural = _("questions and answers")
         ordering = ["ordering"]
-
-    def __str__(self):
-        return self.question[:60]
 
 
 class OldSlug(models.Model):
@@ -510,3 +533,306 @@ class OldSlug(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+
+# A page's address is its slug under its parent's: /a-propos/equipe/. Three levels at most,
+# so a page's whole address comes in one query (`select_related` of the parents).
+PAGE_MAX_DEPTH = 3
+# Root addresses the site already answers (portfolio/urls.py): a page there would be hidden,
+# or would hide them. Language prefixes, the admin and the static/media prefixes are added
+# from the settings by `reserved_page_slugs()`.
+RESERVED_PAGE_SLUGS = {
+    "profile",
+    "contact",
+    "blog",
+    "comments",
+    "static",
+    "media",
+    "healthz",
+    "sitemap.xml",
+    "robots.txt",
+}
+
+
+def reserved_page_slugs():
+    """Every first segment of an address that belongs to another part of the site."""
+    prefixes = {settings.ADMIN_PATH, settings.STATIC_URL, settings.MEDIA_URL}
+    return (
+        RESERVED_PAGE_SLUGS
+        | {code for code, _name in settings.LANGUAGES}
+        | {prefix.strip("/").split("/")[0] for prefix in prefixes if prefix.strip("/")}
+    )
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        """Pages a visitor may read: published, and so is every page above them.
+
+        A draft parent hides its whole subtree, so unpublishing "À propos" never
+        leaves "À propos › Équipe" online at an address nobody links to.
+        """
+        condition = Q(status=Page.Status.PUBLISHED)
+        parent = "parent"
+        for _level in range(PAGE_MAX_DEPTH - 1):
+            condition &= Q(**{f"{parent}__isnull": True}) | Q(
+                **{f"{parent}__status": Page.Status.PUBLISHED}
+            )
+            parent += "__parent"
+        return self.filter(condition)
+
+    def with_parents(self):
+        """The parents in the same query: `path`, `get_absolute_url()` and `ancestors` need them."""
+        return self.select_related("__".join(["parent"] * (PAGE_MAX_DEPTH - 1)))
+
+    def at_path(self, path):
+        """The page whose address is `path` ("a-propos/equipe"): its slug and its parents'."""
+        slugs = path.strip("/").split("/")
+        if len(slugs) > PAGE_MAX_DEPTH:
+            return self.none()
+        lookups, parent = {}, ""
+        for slug in reversed(slugs):
+            lookups[f"{parent}slug"] = slug
+            parent += "parent__"
+        lookups[f"{parent}isnull"] = True
+        return self.filter(**lookups)
+
+    def in_menus(self):
+        """Published pages shown in the header or the footer, in the author's order."""
+        return (
+            self.published()
+            .filter(Q(show_in_header=True) | Q(show_in_footer=True))
+            .with_parents()
+            .order_by("menu_order", "title", "pk")
+        )
+
+    def with_content(self):
+        """Every block prefetched, as `PostQuerySet.with_content()` does for posts."""
+        return self.prefetch_related(
+            *(
+                Prefetch(accessor, queryset=model.objects.order_by("ordering"))
+                for accessor, model in (
+                    ("blog_pagerichtext_set", PageRichText),
+                    ("blog_pagefigure_set", PageFigure),
+                    ("blog_pagegalleryimage_set", PageGalleryImage),
+                    ("blog_pagepullquote_set", PagePullQuote),
+                    ("blog_pagequestion_set", PageQuestion),
+                )
+            )
+        )
+
+
+class Page(models.Model):
+    """An undated page ("À propos", "Mentions légales"): the blocks of a post, no comments."""
+
+    Status = Post.Status
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("Ordinary page")
+        LEGAL_NOTICE = "legal_notice", _("Legal notice")
+        PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        help_text=_("The last part of the address, after the parent page’s."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent page"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("Nests the address: /parent/this-page/."),
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.PAGE,
+        help_text=_(
+            "A legal notice and a privacy notice start with a section the site writes itself "
+            "from the profile, the host below and the site’s real settings."
+        ),
+    )
+    standfirst = models.CharField(_("standfirst"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    show_in_header = models.BooleanField(_("link in the header"), default=False)
+    show_in_footer = models.BooleanField(_("link in the footer"), default=False)
+    menu_order = models.PositiveSmallIntegerField(
+        _("order in the menus"), default=0, help_text=_("Smaller numbers come first.")
+    )
+    meta_description = models.CharField(
+        _("meta description"),
+        max_length=300,
+        blank=True,
+        help_text=_("For search engines and social networks. Defaults to the excerpt."),
+    )
+    # The legal notice's facts (LCEN art. 6) that the profile does not hold.
+    publisher_address = models.CharField(
+        _("publisher’s address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Your professional address. Defaults to the profile’s location."),
+    )
+    publisher_phone = models.CharField(_("publisher’s telephone"), max_length=40, blank=True)
+    publisher_registration = models.CharField(
+        _("registration number"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. SIRET 123 456 789 00012, when you have one."),
+    )
+    is_email_shown = models.BooleanField(
+        _("show the profile’s contact email"),
+        default=False,
+        help_text=_("Off: the legal notice points to the contact form instead."),
+    )
+    publication_director = models.CharField(
+        _("publication director"),
+        max_length=120,
+        blank=True,
+        help_text=_("Defaults to the profile’s name."),
+    )
+    host_name = models.CharField(_("host’s name"), max_length=200, blank=True)
+    host_address = models.CharField(_("host’s address"), max_length=300, blank=True)
+    host_phone = models.CharField(_("host’s telephone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    regions = [Region(key="body", title=_("Body"))]
+
+    # Read by blog.content: which related managers hold this page's blocks, by kind.
+    block_sets = {
+        "richtext": "blog_pagerichtext_set",
+        "figure": "blog_pagefigure_set",
+        "gallery": "blog_pagegalleryimage_set",
+        "pullquote": "blog_pagepullquote_set",
+        "question": "blog_pagequestion_set",
+    }
+
+    class Meta:
+        ordering = ["menu_order", "title", "pk"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="page_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["page", "legal_notice", "privacy_notice"]),
+                name="page_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="page_not_its_own_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "slug"], name="page_unique_slug_under_parent"
+            ),
+            # NULL parents are all distinct for the constraint above: root pages need their own.
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(parent__isnull=True), name="page_unique_root_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "language"],
+                condition=~Q(kind="page"),
+                name="page_one_notice_of_each_kind_per_language",
+            ),
+        ]
+
+    def __str__(self):
+        return " › ".join(page.title for page in [*self.ancestors, self])
+
+    def get_absolute_url(self):
+        return reverse("pages:detail", kwargs={"path": self.path})
+
+    def get_preview_url(self):
+        return reverse("blog:page_preview", kwargs={"pk": self.pk})
+
+    @property
+    def ancestors(self):
+        """The pages above this one, the top one first (free after `with_parents()`)."""
+        found, page = [], self.parent
+        while page is not None and len(found) < PAGE_MAX_DEPTH:
+            found.insert(0, page)
+            page = page.parent
+        return found
+
+    @property
+    def path(self):
+        return "/".join(page.slug for page in [*self.ancestors, self])
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and all(
+            page.status == self.Status.PUBLISHED for page in self.ancestors
+        )
+
+    def clean(self):
+        errors = {}
+        if self.parent_id is None and self.slug in reserved_page_slugs():
+            errors["slug"] = _(
+                "“/%(slug)s/” is already an address of the site; choose another slug."
+            ) % {"slug": self.slug}
+        depth, page = 1, self.parent
+        while page is not None:
+            if self.pk and page.pk == self.pk:
+                errors["parent"] = _("A page cannot be placed under itself.")
+                break
+            depth += 1
+            page = page.parent
+        if "parent" not in errors and depth > PAGE_MAX_DEPTH:
+            errors["parent"] = _("Pages nest three levels deep at most.")
+        if (
+            self.kind == self.Kind.LEGAL_NOTICE
+            and self.status == self.Status.PUBLISHED
+            and not (self.host_name and self.host_address and self.host_phone)
+        ):
+            errors["host_name"] = _(
+                "A published legal notice names the host: its name, address and telephone."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+PagePluginBase = create_plugin_base(Page)
+
+
+class PageRichText(RichTextFields, PagePluginBase):
+    class Meta:
+        verbose_name = _("rich text")
+        verbose_name_plural = _("rich texts")
+        ordering = ["ordering"]
+
+
+class PageFigure(ImageFields, PagePluginBase):
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        ordering = ["ordering"]
+
+
+class PageGalleryImage(ImageFields, PagePluginBase):
+    class Meta:
+        verbose_name = _("gallery photo")
+        verbose_name_plural = _("gallery photos")
+        ordering = ["ordering"]
+
+
+class PagePullQuote(PullQuoteFields, PagePluginBase):
+    class Meta:
+        verbose_name = _("pull quote")
+        verbose_name_plural = _("pull quotes")
+        ordering = ["ordering"]
+
+
+class PageQuestion(QuestionFields, PagePluginBase):
+    class Meta:
+        verbose_name = _("question and answer")
+        verbose_name_plural = _("questions and answers")
+        ordering = ["ordering"]
