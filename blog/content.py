@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, slugify
+
+from blog.models import RichText
 
 WORDS_PER_MINUTE = 230
 EXCERPT_WORDS = 40
@@ -34,8 +35,6 @@ HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.DOTALL)
 
 def sanitize(fragment):
     """The rich text sanitizer (nh3, rules from the editor's extensions), as the admin applies it."""
-    from blog.models import RichText
-
     return RichText._meta.get_field("text").sanitize(fragment)
 
 
@@ -57,7 +56,8 @@ class TocEntry:
 def blocks(post):
     """The post's blocks in the author's order (one query per block type unless prefetched)."""
     found = []
-    for kind, accessor in BLOCK_SETS.items():
+    # A page names its own related managers (Page.block_sets); a post's are BLOCK_SETS.
+    for kind, accessor in getattr(post, "block_sets", BLOCK_SETS).items():
         found.extend(
             (block.ordering, block.pk, kind, block) for block in getattr(post, accessor).all()
         )
@@ -134,7 +134,7 @@ def body_html(post, absolute=False) -> SafeString:
         if section.kind in ("figure", "gallery"):
             pictures = [block.picture for block in section.items]
             if absolute:
-                pictures = [picture.absolute(settings.SITE_URL) for picture in pictures]
+                pictures = [picture.absolute() for picture in pictures]
             context["figures"] = list(zip(section.items, pictures, strict=True))
         if section.kind == "richtext":
             context["html"] = extra

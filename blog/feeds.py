@@ -20,12 +20,9 @@ from django.utils.translation import gettext as _
 
 from blog import content
 from blog.models import Category, Post, Tag
+from portfolio.core.site_url import absolute
 
 FEED_ITEMS = 20
-
-
-def absolute(path):
-    return settings.SITE_URL + path
 
 
 class FullContentRssFeed(Rss201rev2Feed):
@@ -115,7 +112,7 @@ class PostsFeed(Feed):
             {
                 "post": post,
                 "link": self.item_link(post),
-                "cover": post.cover_picture and post.cover_picture.absolute(settings.SITE_URL),
+                "cover": post.cover_picture and post.cover_picture.absolute(),
                 "body": content.body_html(post, absolute=True),
             },
         )
@@ -125,8 +122,9 @@ class PostsFeed(Feed):
         return post.author.name if post.author else None
 
     def item_author_link(self, post):
+        # A guest author without a website has no link (an empty <uri> is invalid Atom).
         url = post.author.get_absolute_url() if post.author else ""
-        return absolute(url) if url.startswith("/") else (url or None)
+        return absolute(url) or None
 
     def item_pubdate(self, post):
         return post.published_at

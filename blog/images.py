@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 
+from portfolio.core.site_url import absolute
+
 WIDTHS = (480, 800, 1200, 1600)
 
 
@@ -33,17 +35,13 @@ class Picture:
     height: int
     alt: str
 
-    def absolute(self, site_url):
+    def absolute(self):
         """The same picture with absolute URLs, for feeds read outside the site."""
-
-        def absolutize(url):
-            return url if "://" in url else site_url + url
-
         srcset = ", ".join(
-            f"{absolutize(url)} {descriptor}"
+            f"{absolute(url)} {descriptor}"
             for url, descriptor in (item.rsplit(" ", 1) for item in self.srcset.split(", "))
         )
-        return Picture(absolutize(self.src), srcset, self.width, self.height, self.alt)
+        return Picture(absolute(self.src), srcset, self.width, self.height, self.alt)
 
 
 def picture_of(instance, field_name, alt):

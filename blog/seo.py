@@ -1,21 +1,8 @@
 """Structured data (JSON-LD) for blog pages."""
 
-import json
-
 from django.conf import settings
-from django.utils.safestring import mark_safe
 
-# User text goes inside <script>: these escapes keep it from ever closing the tag.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-def ld_json(data):
-    """JSON for a <script type="application/ld+json"> element, safe for any text inside."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))
-
-
-def absolute(url):
-    return url if not url or "://" in url else settings.SITE_URL + url
+from portfolio.core.site_url import absolute
 
 
 def image_object(picture, caption="", credit=""):

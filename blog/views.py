@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Subquery
@@ -10,6 +9,8 @@ from django.views.decorators.cache import never_cache
 
 from blog import content, seo
 from blog.models import Category, OldSlug, Post, Series, Tag
+from portfolio.core.script_json import json_for_script
+from portfolio.core.site_url import absolute
 
 POSTS_PER_PAGE = 10
 RELATED_POSTS = 3
@@ -37,9 +38,9 @@ def _list_page(request, posts, *, title, heading=None, intro="", crumbs=(), numb
         "heading": heading or title,
         "intro": intro,
         "numbered": numbered,
-        "canonical_url": settings.SITE_URL + canonical,
+        "canonical_url": absolute(canonical),
         "crumbs": crumb_items,
-        "ld_breadcrumbs": seo.ld_json(seo.breadcrumbs(crumb_items)),
+        "ld_breadcrumbs": json_for_script(seo.breadcrumbs(crumb_items)),
     }
     return render(request, "blog/post_list.html", context)
 
@@ -165,9 +166,9 @@ def _render_post(request, post, preview=False):
             images.append((block.picture, block.caption, block.credit))
     social_image = None
     if post.social_image:
-        social_image = seo.absolute(post.social_image.url)
+        social_image = absolute(post.social_image.url)
     elif cover:
-        social_image = seo.absolute(post.cover_1200.url)
+        social_image = absolute(post.cover_1200.url)
     author_url = post.author.get_absolute_url() if post.author else reverse("portfolio:profile")
     crumbs = [(_("Home"), reverse("portfolio:home")), (_("Blog"), reverse("blog:post_list"))]
     if post.category_id:
@@ -186,10 +187,10 @@ def _render_post(request, post, preview=False):
         "previous_post": previous_post,
         "next_post": next_post,
         "preview": preview,
-        "canonical_url": settings.SITE_URL + post.get_absolute_url(),
-        "share_url": settings.SITE_URL + post.get_absolute_url(),
+        "canonical_url": absolute(post.get_absolute_url()),
+        "share_url": absolute(post.get_absolute_url()),
         "crumbs": crumbs,
-        "ld_posting": seo.ld_json(posting),
-        "ld_breadcrumbs": seo.ld_json(seo.breadcrumbs(crumbs)),
+        "ld_posting": json_for_script(posting),
+        "ld_breadcrumbs": json_for_script(seo.breadcrumbs(crumbs)),
     }
     return render(request, "blog/post_detail.html", context)

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import slugify
 
-from portfolio.structured_data import absolute
+from portfolio.core.site_url import absolute
 
 logger = logging.getLogger(__name__)
 

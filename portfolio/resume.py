@@ -7,8 +7,8 @@ from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext
 
+from portfolio.core.site_url import absolute
 from portfolio.models import Position
-from portfolio.structured_data import absolute
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
 

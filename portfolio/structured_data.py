@@ -1,21 +1,7 @@
 """schema.org JSON-LD of the profile page: ProfilePage whose main entity is a Person."""
 
-import json
-
-from django.conf import settings
-from django.utils.safestring import mark_safe
-
-# A user string must never close the <script> element it sits in.
-SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
-def absolute(url):
-    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
-
-
-def json_for_script(data):
-    """JSON safe to put between <script type="application/ld+json"> tags."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES))  # noqa: S308
+from portfolio.core.script_json import json_for_script
+from portfolio.core.site_url import absolute
 
 
 def person(profile):

@@ -7,9 +7,7 @@ in the tests to read it back) only writes vCard 3.0.
 import base64
 import uuid
 
-from django.conf import settings
-
-from portfolio.structured_data import absolute
+from portfolio.core.site_url import absolute
 
 LINE_LENGTH = 75  # octets, before the line break (RFC 6350 §3.2)
 
@@ -51,7 +49,7 @@ def name_parts(full_name):
 
 
 def vcard(profile, request):
-    uid = uuid.uuid5(uuid.NAMESPACE_URL, settings.SITE_URL + profile.get_absolute_url())
+    uid = uuid.uuid5(uuid.NAMESPACE_URL, absolute(profile.get_absolute_url()))
     lines = [
         "BEGIN:VCARD",
         "VERSION:4.0",

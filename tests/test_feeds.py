@@ -258,3 +258,21 @@ def test_feed_query_count_does_not_grow_with_posts(client, url, django_assert_nu
     with django_assert_num_queries(small):
         client.get(url)
     assert small <= 12
+
+
+@pytest.mark.parametrize(
+    ("media_url", "expected"),
+    [
+        ("https://cdn.example.com/media/", "https://cdn.example.com/media/"),
+        # Protocol-relative: the feed reader is not on our page, it needs a scheme.
+        ("//cdn.example.com/media/", "http://cdn.example.com/media/"),
+    ],
+)
+def test_media_served_from_a_cdn_keeps_its_own_address_in_feeds(
+    client, blog, settings, media_url, expected
+):
+    settings.MEDIA_URL = media_url
+    body = client.get("/blog/feed/atom/").content.decode()
+    media = re.findall(r"([^\s;\"]*)/media/", body)
+    assert len(media) >= 8  # cover and figure: src and several srcset widths each
+    assert all(f"{prefix}/media/" == expected for prefix in media), media

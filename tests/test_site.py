@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from blog.models import Post
+from portfolio.core.site_url import absolute
 
 ROOT = Path(__file__).resolve().parent.parent
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", re.I)
@@ -151,3 +152,22 @@ def test_uploaded_media_are_served_with_types_and_cache_headers(client, db, sett
     assert original["Content-Type"] == "image/png"
     assert "immutable" not in original["Cache-Control"]
     assert client.get("/media/../settings.py").status_code in (400, 404)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/blog/un-billet/", "http://127.0.0.1:8000/blog/un-billet/"),
+        ("/media/a.webp", "http://127.0.0.1:8000/media/a.webp"),
+        # Media on S3 or a CDN, an author's website: already absolute, left alone.
+        ("https://cdn.example.com/a.webp", "https://cdn.example.com/a.webp"),
+        ("http://example.org/", "http://example.org/"),
+        # Protocol-relative: takes the site's scheme, never glued after SITE_URL.
+        ("//cdn.example.com/a.webp", "http://cdn.example.com/a.webp"),
+        ("mailto:me@example.org", "mailto:me@example.org"),
+        # No URL stays no URL, rather than becoming the home page.
+        ("", ""),
+    ],
+)
+def test_one_rule_makes_a_url_of_this_site_absolute(url, expected):
+    assert absolute(url) == expected
