@@ -4,8 +4,6 @@ import re
 
 from content_editor.admin import ContentEditor, ContentEditorInline
 from django.contrib import admin, messages
-from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -168,11 +166,10 @@ class PostAdmin(ContentEditor):
         return initial
 
     def changelist_view(self, request, extra_context=None):
-        now = timezone.now()
-        counts = Post.objects.aggregate(
-            drafts=Count("pk", filter=Q(status=Post.Status.DRAFT)),
-            scheduled=Count("pk", filter=Q(status=Post.Status.PUBLISHED, published_at__gt=now)),
-        )
+        counts = {
+            "drafts": Post.objects.filter(status=Post.Status.DRAFT).count(),
+            "scheduled": Post.objects.scheduled().count(),
+        }
         extra_context = {**(extra_context or {}), "post_counts": counts}
         return super().changelist_view(request, extra_context)
 

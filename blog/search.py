@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from blog.content import body_text
 from blog.models import Post
 
 PG_CONFIG = "vitrine_french"
@@ -66,8 +67,6 @@ def _clean_text(text):
 
 def _post_text(post):
     """Title, standfirst and body of a post as plain text."""
-    from blog.content import body_text
-
     body = body_text(post)
     return _clean_text(post.title), _clean_text(post.standfirst), _clean_text(body)
 
@@ -125,11 +124,8 @@ def rebuild_index():
     """Empty the index and fill it again from every post. Returns the number indexed."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {PG_TABLE if is_postgresql() else FTS_TABLE}")
-    posts = Post.objects.all()
-    if hasattr(posts, "with_content"):
-        posts = posts.with_content()
     count = 0
-    for post in posts.order_by("pk"):
+    for post in Post.objects.with_content().order_by("pk"):
         index_post(post)
         count += 1
     return count

@@ -2,7 +2,10 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
+
+from portfolio.models import Profile
 
 register = template.Library()
 
@@ -24,13 +27,9 @@ def duration(position):
 @register.simple_tag
 def availability_label(profile):
     """One short phrase a recruiter reads first: can this person start?"""
-    from portfolio.models import Profile
-
     if profile.availability == Profile.Availability.AVAILABLE_FROM and profile.available_from:
         if profile.available_from <= timezone.localdate():
             return gettext("Available now")
-        from django.utils.formats import date_format
-
         return gettext("Available from %(date)s") % {
             "date": date_format(profile.available_from, "DATE_FORMAT")
         }
