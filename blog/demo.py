@@ -6,6 +6,7 @@ changes nothing: posts are looked up by slug.
 
 import random
 from datetime import date, datetime, timedelta
+from functools import cache
 from io import BytesIO
 
 from django.core.files.base import ContentFile
@@ -35,8 +36,18 @@ PALETTES = {
 }
 
 
-def drawn_photo(name, seed, palette, size=(1600, 1000)):
-    """A landscape-like picture: sky gradient, sun, layered hills, a few buildings."""
+def drawn_photo(name, seed, palette, size=(960, 600)):
+    """A landscape-like picture: sky gradient, sun, layered hills, a few buildings.
+
+    Small enough to re-encode and resize in a blink (the test suite loads the demo often),
+    wide enough for the 800-pixel rendition.
+    """
+    return ContentFile(drawn_jpeg(seed, palette, size), name=f"{name}.jpg")
+
+
+# The same arguments draw the same picture: the test suite loads the demo many times.
+@cache
+def drawn_jpeg(seed, palette, size):
     rng = random.Random(seed)
     colours = PALETTES[palette]
     width, height = size
@@ -74,7 +85,7 @@ def drawn_photo(name, seed, palette, size=(1600, 1000)):
     image = image.filter(ImageFilter.GaussianBlur(1.2))
     buffer = BytesIO()
     image.save(buffer, format="JPEG", quality=84)
-    return ContentFile(buffer.getvalue(), name=f"{name}.jpg")
+    return buffer.getvalue()
 
 
 def p(*paragraphs):
@@ -150,10 +161,10 @@ def has_content():
 def load(stdout):
     owner, _created = Author.objects.get_or_create(
         is_site_owner=True,
-        defaults={**OWNER, "photo": drawn_photo("nathalie", 7, "atelier", (600, 600))},
+        defaults={**OWNER, "photo": drawn_photo("nathalie", 7, "atelier", (400, 400))},
     )
     guest, _created = Author.objects.get_or_create(
-        name=GUEST["name"], defaults={**GUEST, "photo": drawn_photo("ines", 11, "lac", (600, 600))}
+        name=GUEST["name"], defaults={**GUEST, "photo": drawn_photo("ines", 11, "lac", (400, 400))}
     )
     categories = {}
     for slug, (name, description) in CATEGORIES.items():

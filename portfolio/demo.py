@@ -5,6 +5,7 @@ drawn with Pillow on the spot: nothing is downloaded.
 """
 
 import datetime
+from functools import cache
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -277,7 +278,9 @@ RECOMMENDATIONS = [
 ]
 
 
-def portrait(size=800):
+# Drawn once per process: the test suite loads the demo many times.
+@cache
+def portrait(size=640):
     """An illustrated portrait: warm background, head and shoulders, drawn with Pillow."""
     image = Image.new("RGB", (size, size), "#f2b48c")
     draw = ImageDraw.Draw(image)

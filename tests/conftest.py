@@ -1,9 +1,11 @@
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test.utils import override_settings
 from django.utils import translation
 
@@ -63,9 +65,16 @@ def _default_language():
 
 @pytest.fixture
 def demo(db):
-    from django.core.management import call_command
+    """The demo content, as `manage.py demo` loads it.
 
-    call_command("demo", stdout=open(os.devnull, "w"))
+    Its pictures are written over the same files each time (the session's MEDIA_ROOT), so
+    the renditions the first test made are found again: the demo draws each picture once
+    per process, and later tests skip the resizing, which is most of the demo's cost.
+    """
+    default = settings.STORAGES["default"]
+    overwrite = {"OPTIONS": {**default.get("OPTIONS", {}), "allow_overwrite": True}}
+    with override_settings(STORAGES={**settings.STORAGES, "default": {**default, **overwrite}}):
+        call_command("demo", stdout=io.StringIO())
 
 
 # Browser fixtures -----------------------------------------------------------
