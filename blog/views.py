@@ -139,16 +139,23 @@ def _related(post):
 
 
 def _neighbours(post):
-    """The published posts just before and just after this one, in one query."""
-    published = Post.objects.published().exclude(pk=post.pk)
-    older = published.filter(published_at__lt=post.published_at).order_by("-published_at", "-pk")
-    newer = published.filter(published_at__gt=post.published_at).order_by("published_at", "pk")
+    """The published posts just before and just after this one, in one query.
+
+    The lookups of Django's `get_previous_by_published_at()` / `get_next_by_published_at()`,
+    which break ties on the primary key (as `Post.Meta.ordering` does), so posts sharing a
+    publication time are each reached; written out here so both come in one query, not two.
+    """
+    published = Post.objects.published()
+    at, pk = post.published_at, post.pk
+    older = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+    newer = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
     found = Post.objects.filter(
-        Q(pk=Subquery(older.values("pk")[:1])) | Q(pk=Subquery(newer.values("pk")[:1]))
+        Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1]))
+        | Q(pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1]))
     ).only("slug", "title", "language", "published_at")
     previous_post = next_post = None
     for neighbour in found:
-        if neighbour.published_at < post.published_at:
+        if (neighbour.published_at, neighbour.pk) < (at, pk):
             previous_post = neighbour
         else:
             next_post = neighbour

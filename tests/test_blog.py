@@ -265,6 +265,26 @@ def test_post_page_shows_date_author_update_note_toc_and_related(client):
     assert "Published on Oct. 21, 2016 at 12:29 p.m. by Nathalie Rousseau" in english
 
 
+def test_previous_and_next_walk_posts_published_at_the_same_time(client):
+    # Imported together, the three posts share one publication time: the list orders them
+    # newest id first, and previous/next must step through each of them in that order.
+    moment = timezone.now() - timedelta(hours=2)
+    first, second, third = (
+        make_post(slug=slug, title=title, published_at=moment)
+        for slug, title in [("un", "Premier"), ("deux", "Deuxième"), ("trois", "Troisième")]
+    )
+    make_post(slug="brouillon", title="Brouillon", status=Post.Status.DRAFT, published_at=moment)
+
+    def neighbours(post):
+        html = client.get(post.get_absolute_url()).content.decode()
+        found = re.findall(r'rel="(prev|next)" href="/blog/([^/]+)/"', html)
+        return dict(found)
+
+    assert neighbours(first) == {"next": "deux"}
+    assert neighbours(second) == {"prev": "un", "next": "trois"}
+    assert neighbours(third) == {"prev": "deux"}
+
+
 def test_list_pages_have_their_own_title_and_canonical(client):
     tag = Tag.objects.create(name="méthode", slug="methode")
     category = Category.objects.create(name="Produit", slug="produit")
