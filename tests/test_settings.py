@@ -1,5 +1,10 @@
-"""Configuration comes from the environment; a wrong value stops the start with one clear line."""
+"""Configuration comes from the environment; a wrong value stops the start with one clear line.
 
+The settings module is run afresh in this process for each environment (no Python process
+started per case); one `manage.py` run checks how a wrong value is shown at the start.
+"""
+
+import importlib.util
 import os
 import subprocess
 import sys
@@ -11,62 +16,60 @@ from django.core.exceptions import ImproperlyConfigured
 from portfolio.core import env
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the deployment sets; the test's own environment must not leak into a case.
+DEPLOYMENT_VARIABLES = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL")
 
 
-def run_python(code, tmp_path, **variables):
+def clean_environment(tmp_path, **variables):
     environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"))
+        key: value for key, value in os.environ.items() if not key.startswith(DEPLOYMENT_VARIABLES)
     }
-    environment.update(VITRINE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="portfolio.settings")
-    environment.update(variables)
-    return subprocess.run(
-        [sys.executable, *code],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    environment.update(VITRINE_VAR_DIR=str(tmp_path), **variables)
+    return environment
 
 
-def setting(name, tmp_path, **variables):
-    result = run_python(
-        ["-c", f"from django.conf import settings; print(repr(settings.{name}))"],
+def load_settings(monkeypatch, tmp_path, **variables):
+    """A new copy of portfolio/settings.py, run with only `variables` set (the live one is untouched)."""
+    for key in list(os.environ):
+        monkeypatch.delenv(key)
+    for key, value in clean_environment(tmp_path, **variables).items():
+        monkeypatch.setenv(key, value)
+    spec = importlib.util.find_spec("portfolio.settings")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_defaults_are_local_and_safe(monkeypatch, tmp_path):
+    settings = load_settings(monkeypatch, tmp_path)
+    assert settings.DEBUG is False
+    database = settings.DATABASES["default"]
+    assert "sqlite3" in database["ENGINE"]
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in repr(database["OPTIONS"])
+    assert "FileBasedCache" in settings.CACHES["default"]["BACKEND"]
+    assert settings.LANGUAGE_CODE == "fr"
+    assert "console" in settings.EMAIL_BACKEND
+    assert "*" not in settings.ALLOWED_HOSTS
+
+
+def test_urls_switch_to_postgresql_redis_and_smtp(monkeypatch, tmp_path):
+    settings = load_settings(
+        monkeypatch,
         tmp_path,
-        **variables,
+        DATABASE_URL="postgres://vitrine:secret@db.internal:5432/vitrine",
+        REDIS_URL="redis://cache.internal:6379/1",
+        EMAIL_URL="smtp://mailer:pw@mail.internal:587/?tls=True",
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    assert "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
+    assert "smtp" in settings.EMAIL_BACKEND
+    assert settings.EMAIL_HOST == "mail.internal"
 
 
-def test_defaults_are_local_and_safe(tmp_path):
-    assert setting("DEBUG", tmp_path) == "False"
-    assert "sqlite3" in setting("DATABASES['default']['ENGINE']", tmp_path)
-    assert "'transaction_mode': 'IMMEDIATE'" in setting("DATABASES['default']['OPTIONS']", tmp_path)
-    assert "journal_mode=WAL" in setting("DATABASES['default']['OPTIONS']", tmp_path)
-    assert "FileBasedCache" in setting("CACHES['default']['BACKEND']", tmp_path)
-    assert setting("LANGUAGE_CODE", tmp_path) == "'fr'"
-    assert "console" in setting("EMAIL_BACKEND", tmp_path)
-    assert "'*'" not in setting("ALLOWED_HOSTS", tmp_path)
-
-
-def test_urls_switch_to_postgresql_redis_and_smtp(tmp_path):
-    variables = {
-        "DATABASE_URL": "postgres://vitrine:secret@db.internal:5432/vitrine",
-        "REDIS_URL": "redis://cache.internal:6379/1",
-        "EMAIL_URL": "smtp://mailer:pw@mail.internal:587/?tls=True",
-    }
-    assert "postgresql" in setting("DATABASES['default']['ENGINE']", tmp_path, **variables)
-    assert "RedisCache" in setting("CACHES['default']['BACKEND']", tmp_path, **variables)
-    assert "smtp" in setting("EMAIL_BACKEND", tmp_path, **variables)
-    assert setting("EMAIL_HOST", tmp_path, **variables) == "'mail.internal'"
-
-
-def test_secret_key_is_generated_once_and_kept_private(tmp_path):
-    first = setting("SECRET_KEY", tmp_path)
-    second = setting("SECRET_KEY", tmp_path)
+def test_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_path):
+    first = load_settings(monkeypatch, tmp_path).SECRET_KEY
+    second = load_settings(monkeypatch, tmp_path).SECRET_KEY
     assert first == second
     assert len(first) > 40
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
@@ -84,12 +87,30 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path):
         ("DJANGO_SECRET_KEY", "short"),
     ],
 )
-def test_a_wrong_value_stops_the_start_with_one_line_naming_it(tmp_path, name, value):
-    result = run_python(["manage.py", "check"], tmp_path, **{name: value})
+def test_a_wrong_value_stops_the_start_with_one_line_naming_it(monkeypatch, tmp_path, name, value):
+    with pytest.raises(ImproperlyConfigured) as error:
+        load_settings(monkeypatch, tmp_path, **{name: value})
+    # What manage.py prints of it (the next test runs manage.py itself once).
+    message = f"Configuration error: {error.value}"
+    assert name in message
+    assert len(message.splitlines()) == 1
+
+
+def test_manage_py_shows_a_wrong_value_as_one_line_without_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean_environment(
+            tmp_path, DJANGO_SETTINGS_MODULE="portfolio.settings", MAX_UPLOAD_MB="ten"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     message = result.stderr.strip()
     assert message.startswith("Configuration error:")
-    assert name in message
+    assert "MAX_UPLOAD_MB" in message
     assert "Traceback" not in message
     assert len(message.splitlines()) == 1
 
