@@ -10,7 +10,10 @@ WORKERS ?= 3
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install chromium java lighthouse bench bench-import clean
+# pytest-xdist processes for `make test` and `make test-fast`.
+TEST_WORKERS ?= 2
+
+.PHONY: run test test-fast lint install chromium java lighthouse bench bench-import clean
 
 run: $(VENV)/.installed staticfiles/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -27,7 +30,14 @@ test: $(VENV)/.installed-test chromium staticfiles/staticfiles.json node_modules
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
+
+# The edit–test loop: the same lint and every test but the browser ones.
+test-fast: $(VENV)/.installed-test staticfiles/staticfiles.json
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
 
 install: $(VENV)/.installed
 

@@ -1,6 +1,7 @@
 import io
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -26,6 +27,20 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 
 
+def own_redis_db():
+    """REDIS_URL with a database number of this xdist worker's own (db + worker number).
+
+    Tests empty the cache (FLUSHDB) before each test: two workers on one database would
+    empty each other's in the middle of a test.
+    """
+    url = urlsplit(settings.CACHES["default"]["LOCATION"])
+    if url.scheme not in ("redis", "rediss"):
+        return settings.CACHES["default"]["LOCATION"]  # a socket: its db is in the query
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    db = int(url.path.strip("/") or 0) + worker
+    return urlunsplit(url._replace(path=f"/{db}"))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_environment(tmp_path_factory):
     """Keep tests away from var/: their own media and cache, plain static storage."""
@@ -37,7 +52,11 @@ def _isolated_environment(tmp_path_factory):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
     }
-    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        overrides["CACHES"] = {
+            "default": {**settings.CACHES["default"], "LOCATION": own_redis_db()}
+        }
+    else:
         overrides["CACHES"] = {
             "default": {
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
