@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import feeds, views, views_search
+from blog import feeds, views, views_pages, views_search
 
 app_name = "blog"
 urlpatterns = [
@@ -8,8 +8,9 @@ urlpatterns = [
     path("category/<slug:slug>/", views.category, name="category"),
     path("tag/<slug:slug>/", views.tag, name="tag"),
     path("series/<slug:slug>/", views.series, name="series"),
-    path("<int:year>/", views.year_archive, name="year"),
+    path("<int:year>/", views.YearArchive.as_view(), name="year"),
     path("preview/<int:pk>/", views.post_preview, name="post_preview"),
+    path("preview/page/<int:pk>/", views_pages.page_preview, name="page_preview"),
     path("search/", views_search.search, name="search"),
     path("feed/rss/", feeds.PostsFeed(), name="feed_rss"),
     path("feed/atom/", feeds.PostsAtomFeed(), name="feed_atom"),

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Subquery
@@ -6,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.generic.dates import YearArchiveView
 
 from blog import content, seo
 from blog.models import Category, OldSlug, Post, Series, Tag
@@ -24,14 +27,12 @@ def _cards(posts):
     return posts
 
 
-def _list_page(request, posts, *, title, heading=None, intro="", crumbs=(), numbered=False):
-    """One page of cards. `posts` is an unevaluated queryset in the list's order."""
-    posts = posts.with_comment_count().for_cards().with_content()
-    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+def _list_context(request, page, *, title, heading=None, intro="", crumbs=(), numbered=False):
+    """What blog/post_list.html needs to show one `page` of cards."""
     canonical = request.path + (f"?page={page.number}" if page.number > 1 else "")
     crumb_items = [(_("Home"), reverse("portfolio:home")), (_("Blog"), reverse("blog:post_list"))]
     crumb_items += list(crumbs)
-    context = {
+    return {
         "page": page,
         "posts": _cards(page.object_list),
         "title": title,
@@ -42,7 +43,16 @@ def _list_page(request, posts, *, title, heading=None, intro="", crumbs=(), numb
         "crumbs": crumb_items,
         "ld_breadcrumbs": json_for_script(seo.breadcrumbs(crumb_items)),
     }
-    return render(request, "blog/post_list.html", context)
+
+
+def _for_cards(posts):
+    return posts.with_comment_count().for_cards().with_content()
+
+
+def _list_page(request, posts, **options):
+    """One page of cards. `posts` is an unevaluated queryset in the list's order."""
+    page = Paginator(_for_cards(posts), POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "blog/post_list.html", _list_context(request, page, **options))
 
 
 def post_list(request):
@@ -85,16 +95,55 @@ def series(request, slug):
     )
 
 
-def year_archive(request, year):
-    posts = Post.objects.published().filter(published_at__year=year)
-    if not posts.exists():
-        raise Http404
-    return _list_page(
-        request,
-        posts,
-        title=_("Posts from %(year)s") % {"year": year},
-        crumbs=[(str(year), reverse("blog:year", kwargs={"year": year}))],
-    )
+class YearArchive(YearArchiveView):
+    """The posts of one year: Django's date-based view, as djangoproject.com's blog has it."""
+
+    model = Post
+    date_field = "published_at"
+    make_object_list = True
+    ordering = ["-published_at", "-pk"]
+    paginate_by = POSTS_PER_PAGE
+    template_name = "blog/post_list.html"
+    # An empty year is a 404 all the same (get_dated_items), but allow_empty=False would
+    # cost three more queries: an exists() and the previous and next years, never shown.
+    allow_empty = True
+
+    def get_queryset(self):
+        # Built per request: published() compares with the time of the query.
+        return Post.objects.published().order_by(*self.ordering)
+
+    def get_year(self):
+        year = super().get_year()
+        # Django computes the first day of the year after (none after 9999: a ValueError)
+        # and the first instant in UTC (none before year 1 in Paris: an OverflowError).
+        if not datetime.MINYEAR < int(year) < datetime.MAXYEAR:
+            raise Http404
+        return year
+
+    def get_dated_items(self):
+        months, posts, extra = super().get_dated_items()
+        # The months that have posts: the one query that also tells an empty year.
+        if not months:
+            raise Http404
+        return months, _for_cards(posts), extra
+
+    def paginate_queryset(self, queryset, page_size):
+        # Like the other lists, a page out of range shows the nearest page, not a 404.
+        page = self.get_paginator(queryset, page_size).get_page(self.request.GET.get("page"))
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = context["year"].year
+        return {
+            **context,
+            **_list_context(
+                self.request,
+                context["page_obj"],
+                title=_("Posts from %(year)s") % {"year": year},
+                crumbs=[(str(year), reverse("blog:year", kwargs={"year": year}))],
+            ),
+        }
 
 
 def _detail_queryset():

@@ -1,7 +1,7 @@
 import json
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -321,6 +321,33 @@ def test_list_pages_have_their_own_title_and_canonical(client):
     assert series_html.index("Entretien B") < series_html.index("Entretien A")
     assert "Entretien #1" in series_html and "Entretien #2" in series_html
     assert client.get("/blog/1999/").status_code == 404
+
+
+def test_year_archive_pages_through_the_posts_of_that_year_only(client):
+    for day in range(1, 13):
+        make_post(
+            slug=f"juin-{day}",
+            title=f"Juin {day}",
+            published_at=datetime(2021, 6, day, 12, tzinfo=UTC),
+        )
+    make_post(
+        slug="l-an-d-apres", title="L’an d’après", published_at=datetime(2022, 1, 5, tzinfo=UTC)
+    )
+    first = client.get("/blog/2021/").content.decode()
+    assert first.count('class="post-card"') == 10
+    assert first.index("Juin 12") < first.index("Juin 3")
+    assert "L’an d’après" not in first
+    second = client.get("/blog/2021/?page=2").content.decode()
+    assert second.count('class="post-card"') == 2 and "Juin 1<" in second
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/blog/2021/?page=2">' in second
+    # As on the other lists, a page past the end shows the last one.
+    assert client.get("/blog/2021/?page=99").content.decode().count('class="post-card"') == 2
+
+
+@pytest.mark.parametrize("year", ["0", "1", "9999", "10000", "99999999999999999999"])
+def test_a_year_outside_the_calendar_is_not_found(client, year):
+    make_post()
+    assert client.get(f"/blog/{year}/").status_code == 404
 
 
 def test_english_post_and_cards_carry_their_language(client):
