@@ -97,6 +97,8 @@ def followers_of(comment):
 
 def notify_followers(comment):
     """Email each follower of the post that `comment` is now published."""
+    if getattr(comment, SILENT, False):
+        return
     post = comment.content_object
     if post is None:
         return
@@ -119,3 +121,16 @@ def notify_followers(comment):
                 "headers": {"List-Unsubscribe": f"<{unsubscribe_url}>"},
             }
             _send(subject, "followup", context, [email])
+
+
+SILENT = "_vitrine_silent"
+
+
+def silence(comment):
+    """Mark `comment` as one whose saving emails nobody (one moved in by an importer).
+
+    A flag on the instance rather than a switch around the import: the mail is
+    sent once the transaction commits, which may be after any `with` block ends.
+    """
+    setattr(comment, SILENT, True)
+    return comment

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.redirects",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "imagekit",
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_comments",
     "portfolio.core",
     "portfolio",
+    "portfolio.importers",
     "blog",
     "comments",
     "axes",
@@ -63,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Addresses of an imported site: /?p=ID on the home page, then any path that is a 404.
+    "portfolio.core.redirects.WordPressQueryRedirectMiddleware",
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Pages showing a visitor's own pending comment or remembered name are never cached.
     "comments.middleware.personal_pages",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.

@@ -42,7 +42,6 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.db import transaction
 
 from blog.content import BLOCK_SETS, sanitize
-from blog.models import Figure, GalleryImage, PullQuote, RichText
 
 # Where each source heading lands: the post title is the page's h1; the editor has h2 and h3.
 WORDPRESS_HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h3", "h5": "h3", "h6": "h3"}
@@ -425,26 +424,31 @@ def missing_image_text(spec):
 
 
 @transaction.atomic
-def save_blocks(post, blocks, store_image):
-    """Replace the body of `post` with `blocks`; returns the sources of images not stored.
+def save_blocks(owner, blocks, store_image):
+    """Replace the body of `owner` (a post or a page) with `blocks`; returns images not stored.
 
     `store_image(src)` returns the stored file name (already checked and
     re-encoded) or None. The alt text falls back to the caption: the image
     block requires one, and a caption describes the picture better than nothing.
     """
-    for accessor in BLOCK_SETS.values():
-        getattr(post, accessor).all().delete()
+    # A page names its block tables (Page.block_sets); a post's are blog.content.BLOCK_SETS.
+    block_sets = getattr(owner, "block_sets", BLOCK_SETS)
+    models = {kind: getattr(owner, accessor).model for kind, accessor in block_sets.items()}
+    for accessor in block_sets.values():
+        getattr(owner, accessor).all().delete()
     missing = []
     rows = []
     for ordering, spec in enumerate(_merge_rich_text(blocks, store_image, missing), start=1):
-        common = {"parent": post, "region": "body", "ordering": ordering * 10}
+        common = {"parent": owner, "region": "body", "ordering": ordering * 10}
         if isinstance(spec, RichTextSpec):
-            rows.append(RichText(text=spec.html, **common))
+            rows.append(models["richtext"](text=spec.html, **common))
         elif isinstance(spec, QuoteSpec):
-            rows.append(PullQuote(quote=spec.quote, attribution=spec.attribution, **common))
+            rows.append(
+                models["pullquote"](quote=spec.quote, attribution=spec.attribution, **common)
+            )
         else:
             stored, spec = spec
-            model = GalleryImage if spec.in_gallery else Figure
+            model = models["gallery"] if spec.in_gallery else models["figure"]
             rows.append(
                 model(
                     image=stored,

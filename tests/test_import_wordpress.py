@@ -1,0 +1,173 @@
+"""Moving a WordPress site in: the command, what a visitor then sees, and what is refused."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.redirects.models import Redirect
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django_comments_xtd.models import XtdComment
+
+from blog.models import Category, Figure, GalleryImage, Page, Post, PullQuote, RichText
+from comments.models import CommentReview
+
+DATA = Path(__file__).parent / "data" / "wordpress"
+UPLOADS = DATA / "uploads"
+
+
+def run(name, *options):
+    out = StringIO()
+    call_command("import_wordpress", str(DATA / name), *options, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def imported(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run("classic.xml", "--media-dir", str(UPLOADS))
+    return output
+
+
+def test_posts_keep_their_status_dates_and_classification(imported):
+    post = Post.objects.get(slug="dix-ans-de-produit")
+    assert post.is_public
+    assert post.published_at.isoformat() == "2016-10-21T08:00:00+00:00"
+    assert post.standfirst == "Ce que dix ans de produit m’ont appris."
+    assert post.author.name == "Claire Martin"
+    assert post.category.slug == "produit"
+    assert [tag.slug for tag in post.tags.all()] == ["roadmap"]
+    assert post.updated_on is None  # the "Updated on" note is the author's decision
+    assert Post.objects.get(slug="un-billet-programme").is_scheduled
+    assert not Post.objects.get(slug="un-billet-programme").is_open_for_comments
+    drafts = set(Post.objects.filter(status="draft").values_list("title", flat=True))
+    assert drafts == {"Brouillon d’idées", "En relecture", "Note privée"}
+    assert not Post.objects.filter(title="À la corbeille").exists()
+    assert not Category.objects.filter(slug="non-classe").exists()
+    assert "status “trash” in WordPress" in imported
+
+
+def test_content_becomes_blocks_and_nothing_written_disappears(imported, client):
+    post = Post.objects.get(slug="dix-ans-de-produit")
+    first = RichText.objects.filter(parent=post).order_by("ordering").first()
+    assert first.text.startswith(
+        "<h2>Ce que j'ai appris</h2><p>Un métier <strong>exigeant</strong>"
+    )
+    assert "<br>" in first.text
+    figure = Figure.objects.get(parent=post, caption="Le pont Mirabeau")
+    assert figure.credit == "© Edouard Jacquinet"
+    assert figure.alt == "Le pont Mirabeau sous la brume"
+    assert list(GalleryImage.objects.filter(parent=post).values_list("alt", flat=True)) == [
+        "Tableau blanc rouge",
+        "Tableau blanc vert",
+    ]
+    assert PullQuote.objects.get(parent=post).quote.startswith("Le produit")
+    assert post.cover and post.cover_alt == "Une table d’atelier couverte de post-it"
+    assert post.cover_caption == "Atelier du mardi." and post.cover_credit == "Source Wikipedia"
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in page
+    assert "<iframe" not in page
+    assert "[contact-form-7 id=" in page  # unknown shortcode kept as typed
+    assert "Année | Poste" in page
+    assert "[Un schéma perdu]" in page  # the missing image's alt text stays
+    assert "kept as text: [contact-form-7]" in imported
+    assert (
+        "image not found: https://carnet.example/wp-content/uploads/2016/10/absente.jpg" in imported
+    )
+
+
+def test_comments_keep_thread_and_status_and_send_no_email(imported, client):
+    assert mail.outbox == []
+    post = Post.objects.with_comment_count().get(slug="dix-ans-de-produit")
+    assert post.comment_count == 4  # WordPress's approved count (pingback aside)
+    comments = XtdComment.objects.filter(object_pk=str(post.pk))
+    paul = comments.get(comment="Merci pour ce retour d’expérience !")
+    assert (paul.user_url, paul.ip_address) == ("https://paul.example", None)  # past retention
+    reply = comments.get(comment="Avec plaisir, Paul.")
+    assert reply.parent_id == paul.pk and reply.level == 1
+    deepest = comments.get(comment="Bientôt, promis.")
+    assert deepest.level == 2  # WordPress's level 3, at the deepest level shown here
+    held = comments.get(user_name="Inès")
+    assert not held.is_public and held.review.reason == "WordPress: awaiting moderation"
+    spam = comments.get(user_name="Cheap pills")
+    assert not spam.is_public and spam.review.is_spam
+    assert not comments.filter(user_name__in=["Corbeille", "Un autre blog"]).exists()
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Et la suite ?" in page and "Cheap pills" not in page and "Inès" not in page
+    assert "1 pingbacks skipped" in imported and "1 in the trash, skipped" in imported
+
+
+def test_old_addresses_answer_301(imported, client):
+    post = Post.objects.get(slug="dix-ans-de-produit")
+    for old in ("/2016/10/21/dix-ans-de-produit/", "/?p=10", "/index.php?p=10"):
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == post.get_absolute_url()
+    assert client.get("/category/produit/")["Location"] == "/blog/category/produit/"
+    assert client.get("/tag/roadmap/")["Location"] == "/blog/tag/roadmap/"
+    assert client.get("/feed/")["Location"] == "/blog/feed/rss/"
+    draft = Post.objects.get(title="Brouillon d’idées")
+    assert client.get("/?p=12")["Location"] == draft.get_absolute_url()
+    for odd in ("/?p=²", "/?p=99999", "/?page_id=abc", "/?p=10&p=x"):
+        assert client.get(odd).status_code in (200, 301), odd
+
+
+def test_pages_keep_nested_addresses(imported, client):
+    parent = Page.objects.get(title="À propos")
+    child = Page.objects.get(title="Mon parcours")
+    assert child.parent == parent and child.path == "a-propos/parcours"
+
+
+def test_a_second_run_changes_nothing(imported):
+    counts = (Post.objects.count(), XtdComment.objects.count(), Redirect.objects.count())
+    files = sorted(
+        p.name for p in Path(Figure._meta.get_field("image").storage.location).rglob("*.jpg")
+    )
+    output = run("classic.xml", "--media-dir", str(UPLOADS))
+    assert (Post.objects.count(), XtdComment.objects.count(), Redirect.objects.count()) == counts
+    assert (
+        sorted(
+            p.name for p in Path(Figure._meta.get_field("image").storage.location).rglob("*.jpg")
+        )
+        == files
+    )
+    assert "post: 0 imported, 0 updated, 5 unchanged" in output
+
+
+def test_dry_run_writes_nothing(db):
+    output = run("classic.xml", "--media-dir", str(UPLOADS), "--dry-run")
+    assert "dry run" in output and "post: 5 imported" in output
+    assert not Post.objects.exists() and not XtdComment.objects.exists()
+    assert not Redirect.objects.exists()
+
+
+def test_block_editor_export_from_wordpress_com(db):
+    output = run("blocks.xml", "--media-dir", str(UPLOADS))
+    post = Post.objects.get(slug="entretien-avec-lea")
+    text = "".join(RichText.objects.filter(parent=post).values_list("text", flat=True))
+    assert "<h3>Un intertitre</h3>" in text
+    assert 'href="https://twitter.com/lea/status/123"' in text
+    assert "Texte d’un bloc inconnu." in text
+    figure = Figure.objects.get(parent=post)
+    assert (figure.caption, figure.credit) == ("Vue du quai.", "Crédit : Léa Dupont")
+    assert GalleryImage.objects.filter(parent=post).count() == 2
+    assert set(PullQuote.objects.filter(parent=post).values_list("quote", flat=True)) == {
+        "On apprend en livrant.",
+        "Le doute est un outil.",
+    }
+    assert not post.is_open_for_comments
+    assert "kept as text: wp:jetpack/markdown" in output
+    assert "wp:latest-posts" in output
+
+
+@pytest.mark.parametrize("name", ["billion_laughs.xml", "external_entity.xml"])
+def test_hostile_files_are_refused_and_nothing_is_imported(db, name):
+    with pytest.raises(CommandError, match="^Refused: the file declares"):
+        run(name)
+    assert not Post.objects.exists()
+
+
+def test_a_truncated_file_names_its_line_and_imports_nothing(db):
+    with pytest.raises(CommandError, match=r"damaged or incomplete at line \d+"):
+        run("truncated.xml", "--media-dir", str(UPLOADS))
+    assert not Post.objects.exists() and not CommentReview.objects.exists()
