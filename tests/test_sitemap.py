@@ -1,5 +1,6 @@
 """sitemap.xml and robots.txt: what crawlers are told."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -114,14 +115,29 @@ def test_robots_points_to_the_sitemap_and_keeps_crawlers_out_of_private_paths(cl
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
-    for path in ["/admin/", "/blog/preview/", "/en/blog/preview/", "/blog/search/"]:
+    for path in ["/blog/preview/", "/en/blog/preview/", "/blog/search/"]:
         assert f"Disallow: {path}" in lines
     assert "Disallow: /" not in lines  # the site itself stays open
 
 
 @override_settings(ADMIN_PATH="gestion-7f3a")
-def test_robots_follows_the_admin_path(client, db):
-    assert "Disallow: /gestion-7f3a/" in client.get("/robots.txt").content.decode()
+def test_robots_never_tells_where_the_admin_is(client, db):
+    # ADMIN_PATH is meant to be hard to guess: robots.txt is public, so it must not name it.
+    body = client.get("/robots.txt").content.decode()
+    assert "gestion-7f3a" not in body and "admin" not in body
+
+
+def test_admin_pages_tell_search_engines_not_to_index_them(client, admin_user):
+    # What keeps the admin out of search results, now that robots.txt does not list it.
+    def noindex(response):
+        meta = re.search(r'<meta name="robots" content="([^"]+)"', response.content.decode())
+        directives = (meta.group(1) if meta else "") + response.get("X-Robots-Tag", "")
+        return "none" in directives.lower() or "noindex" in directives.lower()
+
+    assert noindex(client.get("/admin/login/"))
+    client.force_login(admin_user)
+    assert noindex(client.get("/admin/"))
+    assert noindex(client.get("/admin/blog/post/"))
 
 
 def count_queries(client, url):
