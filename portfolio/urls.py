@@ -8,6 +8,7 @@ from blog.sitemaps import BlogListSitemap, PostSitemap
 from portfolio.core import views as core_views
 from portfolio.core.media import serve_media
 from portfolio.core.sitemaps import robots_txt
+from portfolio.importers.admin_views import import_page
 from portfolio.sitemaps import PagesSitemap
 
 SITEMAPS = {"pages": PagesSitemap, "blog": BlogListSitemap, "posts": PostSitemap}
@@ -19,6 +20,12 @@ urlpatterns = [
     # For crawlers, one per site (hreflang alternates inside): outside the language prefixes.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Inside the admin (staff only), before its catch-all: the import pages.
+    path(
+        f"{settings.ADMIN_PATH}/import/<slug:source>/",
+        admin.site.admin_view(import_page),
+        name="admin_import",
+    ),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
 ]
 

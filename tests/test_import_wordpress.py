@@ -171,3 +171,67 @@ def test_a_truncated_file_names_its_line_and_imports_nothing(db):
     with pytest.raises(CommandError, match=r"damaged or incomplete at line \d+"):
         run("truncated.xml", "--media-dir", str(UPLOADS))
     assert not Post.objects.exists() and not CommentReview.objects.exists()
+
+
+# The admin page ---------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "claire", password="x", is_staff=True, is_superuser=True
+    )
+    client.force_login(user)
+    return client
+
+
+def uploads_zip(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "uploads.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for file in UPLOADS.rglob("*.jpg"):
+            zipped.write(file, "wp-content/uploads/" + str(file.relative_to(UPLOADS)))
+    return archive
+
+
+def test_admin_page_imports_an_upload_and_shows_the_report(
+    staff_client, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    url = reverse("admin_import", args=["wordpress"])
+    assert url in staff_client.get(reverse("admin:index")).content.decode()
+    page = staff_client.get(url)
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.content.decode()
+    assert not Post.objects.exists()  # showing the form imports nothing
+    with open(DATA / "classic.xml", "rb") as export, open(uploads_zip(tmp_path), "rb") as images:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = staff_client.post(url, {"export": export, "uploads": images})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Dix ans de produit" in text and "contact-form-7" in text and "absente.jpg" in text
+    assert Figure.objects.filter(caption="Le pont Mirabeau").exists()  # found in the .zip
+    assert mail.outbox == []
+
+
+def test_admin_page_refuses_a_hostile_file_with_one_line(staff_client):
+    from django.urls import reverse
+
+    with open(DATA / "billion_laughs.xml", "rb") as export:
+        response = staff_client.post(
+            reverse("admin_import", args=["wordpress"]), {"export": export}
+        )
+    assert "Refused: the file declares" in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_admin_page_is_for_staff_only(client, django_user_model):
+    from django.urls import reverse
+
+    url = reverse("admin_import", args=["wordpress"])
+    with open(DATA / "classic.xml", "rb") as export:
+        response = client.post(url, {"export": export})
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not Post.objects.exists()
+    assert client.get(reverse("admin_import", args=["nowhere"])).status_code in (302, 404)

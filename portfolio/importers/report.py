@@ -54,6 +54,16 @@ class Report:
             for kind in sorted(kinds)
         }
 
+    # Lists for templates: a Counter or defaultdict answers `.items` with a key lookup.
+    def comment_counts(self):
+        return sorted(self.comments.items())
+
+    def kept_as_text_list(self):
+        return sorted(self.kept_as_text.items())
+
+    def left_out_list(self):
+        return sorted(self.left_out.items())
+
     def skipped_by_reason(self):
         reasons = Counter(entry.reason for entry in self.skipped)
         return sorted(reasons.items())
