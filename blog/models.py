@@ -1,3 +1,5 @@
+import re
+
 from content_editor.models import Region, create_plugin_base
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,8 +30,21 @@ RICH_TEXT_EXTENSIONS = {
 }
 
 
-# Addresses under /blog/ that are pages, not posts (blog/urls.py): a post there would be hidden.
-RESERVED_SLUGS = {"search", "feed", "preview", "category", "tag", "series"}
+class _ReservedSlugs:
+    """Slugs a post cannot take: addresses under /blog/ that are other pages (blog/urls.py).
+
+    Those of the named pages, and every slug of digits only, which is a year's archive
+    (/blog/2024/). Reserved rather than routed around, because one address cannot be
+    both a year and a post. `slug in RESERVED_SLUGS` is the whole interface.
+    """
+
+    PAGES = frozenset({"search", "feed", "preview", "category", "tag", "series"})
+
+    def __contains__(self, slug):
+        return slug in self.PAGES or bool(re.fullmatch(r"[0-9]+", slug or ""))
+
+
+RESERVED_SLUGS = _ReservedSlugs()
 
 
 class Category(models.Model):

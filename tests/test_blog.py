@@ -536,3 +536,16 @@ def test_a_post_cannot_take_the_address_of_a_blog_page():
     with pytest.raises(ValidationError) as error:
         Post(title="Search", slug="search").full_clean()
     assert "slug" in error.value.message_dict
+
+
+@pytest.mark.parametrize("slug", ["2024", "42", "0"])
+def test_a_post_cannot_take_an_address_of_digits_only(client, slug):
+    # /blog/<digits>/ is a year's archive: a post there could never be reached.
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        Post(title="2024, une année", slug=slug).full_clean()
+    assert slug in error.value.message_dict["slug"][0]
+    # With a word, the same year is a fine address.
+    make_post(slug=f"{slug}-en-bref")
+    assert client.get(f"/blog/{slug}-en-bref/").status_code == 200
