@@ -18,6 +18,8 @@ from blog.models import (
     Category,
     Figure,
     GalleryImage,
+    Page,
+    PageRichText,
     Post,
     PullQuote,
     Question,
@@ -591,4 +593,51 @@ def load(stdout):
             )
         ],
     )
-    stdout.write(f"Blog: {Post.objects.count()} posts.")
+    _legal_pages()
+    stdout.write(f"Blog: {Post.objects.count()} posts, {Page.objects.count()} pages.")
+
+
+# A placeholder host: the author replaces it with theirs in the admin (Pages › Mentions légales).
+DEMO_HOST = {
+    "host_name": "Hébergeur Exemple SAS",
+    "host_address": "1 rue de l’Exemple, 69000 Lyon, France",
+    "host_phone": "+33 4 00 00 00 00",
+}
+
+
+def _page(slug, *, text, **fields):
+    page, created = Page.objects.get_or_create(
+        slug=slug,
+        parent=None,
+        defaults={"status": Page.Status.PUBLISHED, "show_in_footer": True, **fields},
+    )
+    if created:
+        PageRichText.objects.create(parent=page, region="body", ordering=10, text=text)
+    return page
+
+
+def _legal_pages():
+    """The two pages a French professional site must publish, linked from every footer."""
+    _page(
+        "mentions-legales",
+        title="Mentions légales",
+        kind=Page.Kind.LEGAL_NOTICE,
+        menu_order=90,
+        meta_description="Qui édite et qui héberge ce site.",
+        text=p(
+            "Les textes et les photos de ce site sont la propriété de leur autrice, sauf mention "
+            "contraire. Toute reproduction demande son accord préalable.",
+        ),
+        **DEMO_HOST,
+    )
+    _page(
+        "politique-de-confidentialite",
+        title="Politique de confidentialité",
+        kind=Page.Kind.PRIVACY_NOTICE,
+        menu_order=91,
+        meta_description="Ce que ce site enregistre, pourquoi et pour combien de temps.",
+        text=p(
+            "Cette politique peut évoluer avec le site ; la version en ligne est celle qui "
+            "s’applique.",
+        ),
+    )

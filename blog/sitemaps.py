@@ -3,7 +3,7 @@
 from django.db.models import Max
 from django.urls import reverse
 
-from blog.models import Category, Post, Series, Tag
+from blog.models import Category, Page, Post, Series, Tag
 from portfolio.sitemaps import SiteUrlSitemap
 
 
@@ -55,3 +55,16 @@ class BlogListSitemap(SiteUrlSitemap):
 
     def lastmod(self, item):
         return item[2]
+
+
+class PageSitemap(SiteUrlSitemap):
+    """Published pages, the legal ones included."""
+
+    changefreq = "yearly"
+    priority = 0.4
+
+    def items(self):
+        return Page.objects.published().with_parents().order_by("pk")
+
+    def lastmod(self, page):
+        return page.modified_at

@@ -13,11 +13,23 @@ class CommentsConfig(AppConfig):
         from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
         from django_comments_xtd.moderation import moderator
 
+        from blog import notices
         from blog.models import Post
-        from comments import signals
+        from comments import cookies, signals
         from comments.moderation import PostModerator
 
         moderator.register(Post, PostModerator)
+        # The privacy notice lists our cookies with their real names and lifetimes.
+        notices.declare_cookie(
+            cookies.PENDING_COOKIE,
+            _("Shows you your own comments while they await moderation."),
+            cookies.PENDING_MAX_AGE,
+        )
+        notices.declare_cookie(
+            cookies.COMMENTER_COOKIE,
+            _("Fills in your name, email and website, only if you ticked “remember me”."),
+            cookies.COMMENTER_MAX_AGE,
+        )
         # django-comments-xtd republishes every held reply when their parent is
         # saved again and adds to `nested_count` on each save: drop that
         # receiver; replies of a hidden comment are hidden when the tree is built.

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portfolio.core.context_processors.site",
+                "blog.context_processors.page_menus",
             ],
         },
     },

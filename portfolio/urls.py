@@ -4,14 +4,19 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from blog.sitemaps import BlogListSitemap, PostSitemap
+from blog.sitemaps import BlogListSitemap, PageSitemap, PostSitemap
 from portfolio.core import views as core_views
 from portfolio.core.media import serve_media
 from portfolio.core.sitemaps import robots_txt
 from portfolio.importers.admin_views import import_page
 from portfolio.sitemaps import PagesSitemap
 
-SITEMAPS = {"pages": PagesSitemap, "blog": BlogListSitemap, "posts": PostSitemap}
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "blog": BlogListSitemap,
+    "posts": PostSitemap,
+    "site_pages": PageSitemap,
+}
 
 # Pages live in French at the root and in English under /en/: one URL per
 # language keeps every page cacheable and gives search engines hreflang pairs.
@@ -37,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("", include("portfolio.profile_urls")),
     path("blog/", include("blog.urls")),
     path("comments/", include("comments.urls")),
+    # Last: /<slug>/ and /<parent>/<child>/ would otherwise catch other routes' addresses.
+    path("", include("blog.page_urls")),
     prefix_default_language=False,
 )
 

@@ -189,7 +189,8 @@ def test_search_page_costs_the_same_queries_whatever_the_matches(
     for number in range(matches):
         make_post(f"Entretien {number}", "<p>entretien annuel</p>")
     # One count, one page of results (rank, highlights and snippet in the same
-    # query), and the page cache's look-up of the next scheduled publication.
-    with django_assert_num_queries(3):
+    # query), the page cache's look-up of the next scheduled publication, and the
+    # header and footer links to pages.
+    with django_assert_num_queries(4):
         response = client.get("/blog/search/", {"q": "entretien"})
     assert response.status_code == 200

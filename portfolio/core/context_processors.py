@@ -20,6 +20,15 @@ def page_in_language(request, code):
         resolve(request.path_info)
     except Resolver404:
         # A missing page has no translation: offer that language's home instead.
-        with translation.override(code):
-            return reverse("portfolio:home")
+        return home_in(code)
     return translate_url(request.get_full_path(), code)
+
+
+def home_in(code):
+    with translation.override(code):
+        return reverse("portfolio:home")
+
+
+def home_in_each_language():
+    """The language switcher's links on a page that exists in no language (a 404)."""
+    return [{"code": code, "name": name, "url": home_in(code)} for code, name in settings.LANGUAGES]

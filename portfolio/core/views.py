@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from portfolio.core.context_processors import home_in_each_language
+
 logger = logging.getLogger(__name__)
 
 
@@ -35,7 +37,10 @@ def permission_denied(request, exception):
 
 def page_not_found(request, exception):
     # The exception's message may hold internals (resolver patterns): never shown.
-    return render(request, "404.html", status=404)
+    # A missing page has no translation, even where a route matched (pages catch any
+    # /<slug>/): offer each language's home instead.
+    context = {"alternates": home_in_each_language()}
+    return render(request, "404.html", context, status=404)
 
 
 def server_error(request):
