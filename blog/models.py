@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from blog.images import picture_of, rendition
+from comments.models import Comment
 from portfolio.core.uploads import SafeImageField
 
 # What the rich text editor offers, and therefore what the sanitizer (nh3) keeps:
@@ -171,30 +172,21 @@ class PostQuerySet(models.QuerySet):
         return self.scheduled(after=since).aggregate(next=Min("published_at"))["next"]
 
     def with_comment_count(self):
-        """Annotate `comment_count`: the published comments, counted in the same query.
+        """Annotate `comment_count`: the visible comments, counted in the same query.
 
         A subquery rather than a GenericRelation join: django-comments keys
         objects by a text `object_pk`, which PostgreSQL will not compare to an
-        integer id without a cast.
+        integer id without a cast (CommentQuerySet.for_post casts it).
         """
-        from django_comments_xtd.models import XtdComment
-
-        public_comments = (
-            XtdComment.objects.filter(
-                content_type__app_label="blog",
-                content_type__model="post",
-                object_pk=Cast(OuterRef("pk"), models.CharField()),
-                is_public=True,
-                is_removed=False,
-            )
+        visible_comments = (
+            Comment.objects.visible()
+            .for_post(OuterRef("pk"))
             .order_by()
             .values("object_pk")
             .annotate(total=Count("pk"))
             .values("total")
         )
-        return self.annotate(
-            comment_count=Coalesce(Subquery(public_comments), 0),
-        )
+        return self.annotate(comment_count=Coalesce(Subquery(visible_comments), 0))
 
     def for_cards(self):
         """What a card shows: author, category, series in the same query; tags prefetched."""

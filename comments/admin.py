@@ -1,14 +1,16 @@
 """The moderation queue: filters, one-click approval, bulk actions, privacy tools."""
 
 import json
+from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,20 +19,29 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from blog.models import Post
-from comments.models import Comment, CommentReview
+from comments.models import Comment, CommentQuerySet, CommentReview, is_visible
 
-PENDING = Q(is_public=False, is_removed=False) & ~Q(review__is_spam=True)
+# Each queue is one rule of CommentQuerySet; a comment's status is the first that holds.
 QUEUES = {
-    "pending": PENDING,
-    "reported": Q(review__report_count__gt=0, is_removed=False) & ~Q(review__is_spam=True),
-    "spam": Q(review__is_spam=True, is_removed=False),
-    "approved": Q(is_public=True, is_removed=False),
-    "removed": Q(is_removed=True),
+    "removed": (_("Removed"), CommentQuerySet.removed),
+    "spam": (_("Spam"), CommentQuerySet.spam),
+    "approved": (_("Approved"), CommentQuerySet.visible),
+    "reported": (_("Reported"), CommentQuerySet.reported),
+    "pending": (_("Pending"), CommentQuerySet.pending),
 }
+QUEUE_ORDER = ["pending", "reported", "spam", "approved", "removed"]
 
 
-def pending_count():
-    return XtdComment.norel_objects.filter(PENDING).count()
+def queues_of(comments):
+    """{pk: the first queue of QUEUES that holds the comment}, in one query."""
+    base = Comment.objects.filter(pk__in=[comment.pk for comment in comments]).order_by()
+    parts = [rule(base).values_list("pk", Value(name)) for name, (_label, rule) in QUEUES.items()]
+    order = list(QUEUES)
+    found = {}
+    for pk, name in parts[0].union(*parts[1:], all=True):
+        if pk not in found or order.index(name) < order.index(found[pk]):
+            found[pk] = name
+    return found
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -38,17 +49,12 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [
-            ("pending", _("Pending")),
-            ("reported", _("Reported")),
-            ("spam", _("Spam")),
-            ("approved", _("Approved")),
-            ("removed", _("Removed")),
-        ]
+        return [(name, QUEUES[name][0]) for name in QUEUE_ORDER]
 
     def queryset(self, request, queryset):
-        condition = QUEUES.get(self.value())
-        return queryset.filter(condition) if condition is not None else queryset
+        if self.value() not in QUEUES:
+            return queryset
+        return QUEUES[self.value()][1](queryset)
 
 
 def _save_each(queryset, **changes):
@@ -76,6 +82,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
         "post_title",
         "submit_date",
         "status",
+        "held_because",
         "approve_button",
     ]
     list_filter = [QueueFilter, "submit_date"]
@@ -101,7 +108,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return Comment.norel_objects.select_related("review", "user")
+        return Comment.objects.select_related("review", "user")
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -110,8 +117,10 @@ class CommentModerationAdmin(admin.ModelAdmin):
                 pk__in=[int(c.object_pk) for c in changelist.result_list if c.object_pk.isdigit()]
             ).values_list("pk", "title")
         )
+        queues = queues_of(changelist.result_list) if changelist.result_list else {}
         for comment in changelist.result_list:
             comment.post_title_cache = titles.get(int(comment.object_pk or 0), "")
+            comment.queue = queues.get(comment.pk)
         return changelist
 
     def get_search_results(self, request, queryset, search_term):
@@ -135,20 +144,17 @@ class CommentModerationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def status(self, obj):
+        return QUEUES[obj.queue][0] if getattr(obj, "queue", None) else ""
+
+    @admin.display(description=_("why it was held"))
+    def held_because(self, obj):
+        """The moderation's reason, e.g. the disallowed word that marked it as spam."""
         review = getattr(obj, "review", None)
-        if obj.is_removed:
-            return _("Removed")
-        if review is not None and review.is_spam:
-            return _("Spam")
-        if obj.is_public:
-            return _("Approved")
-        if review is not None and review.report_count:
-            return _("Reported")
-        return _("Pending")
+        return review.reason if review is not None and not is_visible(obj) else ""
 
     @admin.display(description=_("approve"))
     def approve_button(self, obj):
-        if obj.is_public and not obj.is_removed:
+        if is_visible(obj):
             return ""
         url = reverse("admin:comments_approve", args=[obj.pk])
         # A button of the changelist form: it posts the form (and its CSRF token) here.
@@ -173,15 +179,29 @@ class CommentModerationAdmin(admin.ModelAdmin):
     def approve_view(self, request, comment_id):
         if not self.has_change_permission(request):
             return HttpResponse(status=403)
-        comment = get_object_or_404(XtdComment.norel_objects, pk=comment_id)
+        comment = get_object_or_404(Comment.objects, pk=comment_id)
         approve([comment])
         CommentFlag.objects.get_or_create(
             comment=comment, user=request.user, flag=CommentFlag.MODERATOR_APPROVAL
         )
         self.message_user(request, _("Comment by %(name)s approved.") % {"name": comment.user_name})
+        return HttpResponseRedirect(self._back_to_queue(request))
+
+    def _back_to_queue(self, request):
+        """The queue the author came from (its filters kept), when that is our changelist."""
         changelist = reverse("admin:comments_comment_changelist")
         referer = request.META.get("HTTP_REFERER", "")
-        return HttpResponseRedirect(referer if changelist in referer else changelist)
+        safe = url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return referer if safe and urlsplit(referer).path == changelist else changelist
+
+    def save_model(self, request, obj, form, change):
+        # Published from the change form is approved: never spam nor reported
+        # while visible (CommentQuerySet.visible() relies on it).
+        if change and is_visible(obj):
+            CommentReview.objects.filter(comment_id=obj.pk).update(is_spam=False, report_count=0)
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Approve the selected comments"), permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -220,7 +240,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
         condition = Q(pk__in=[])
         for email in emails:
             condition |= Q(user_email__iexact=email)
-        return emails, XtdComment.norel_objects.filter(condition).order_by("submit_date")
+        return emails, Comment.objects.filter(condition).order_by("submit_date")
 
     @admin.action(
         description=_("Export everything stored for these commenters’ emails"),

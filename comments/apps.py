@@ -9,16 +9,12 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from django.db.models.signals import post_save, pre_save
-        from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
-        from django_comments_xtd.moderation import moderator
-
+        # Django's usual import in ready() (docs: "Connecting receiver functions"):
+        # the signals module needs the models, which are loaded only by now.
         from blog import notices
-        from blog.models import Post
         from comments import cookies, signals
-        from comments.moderation import PostModerator
 
-        moderator.register(Post, PostModerator)
+        signals.connect()
         # The privacy notice lists our cookies with their real names and lifetimes.
         notices.declare_cookie(
             cookies.PENDING_COOKIE,
@@ -30,14 +26,6 @@ class CommentsConfig(AppConfig):
             _("Fills in your name, email and website, only if you ticked “remember me”."),
             cookies.COMMENTER_MAX_AGE,
         )
-        # django-comments-xtd republishes every held reply when their parent is
-        # saved again and adds to `nested_count` on each save: drop that
-        # receiver; replies of a hidden comment are hidden when the tree is built.
-        pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment._meta.label)
-        # The admin saves through our proxy, whose saves carry its own sender.
-        for model in (XtdComment, self.get_model("Comment")):
-            pre_save.connect(signals.remember_visibility, sender=model)
-            post_save.connect(signals.notify_when_published, sender=model)
 
 
 class CommentLibraryConfig(CommentsXtdConfig):

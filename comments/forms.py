@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.forms import XtdCommentForm
 from django_comments_xtd.models import XtdComment, max_thread_level_for_content_type
 
+from comments.models import Comment
+
 
 class CommentForm(XtdCommentForm):
     """name*, email*, website, comment*, follow-up and remember-me boxes.
@@ -91,14 +93,9 @@ class CommentForm(XtdCommentForm):
         if not parent_id:
             return 0
         parent = (
-            XtdComment.norel_objects.filter(
-                pk=parent_id,
-                content_type__app_label=self.target_object._meta.app_label,
-                content_type__model=self.target_object._meta.model_name,
-                object_pk=str(self.target_object.pk),
-                is_public=True,
-                is_removed=False,
-            )
+            Comment.objects.for_post(self.target_object)
+            .visible()
+            .filter(pk=parent_id)
             .select_related("content_type")
             .first()
         )
@@ -108,6 +105,17 @@ class CommentForm(XtdCommentForm):
             raise forms.ValidationError(_("This conversation cannot go deeper: reply higher up."))
         self.parent = parent
         return parent_id
+
+    def get_comment_model(self):
+        # The library's form builds a TmpXtdComment, a dict for its email
+        # confirmation (not mounted here): we save the comment itself.
+        return XtdComment
+
+    def check_for_duplicate_comment(self, new):
+        # The post view looks for a double click itself, inside the write
+        # transaction and under the address's lock; the library's look runs
+        # before that, unlocked, and would answer a saved comment to a preview.
+        return new
 
     def seconds_since_displayed(self):
         try:

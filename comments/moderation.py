@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
-from django_comments_xtd.models import XtdComment
 from django_comments_xtd.moderation import XtdCommentModerator
+
+from comments.models import Comment
 
 LINK_PATTERN = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 
@@ -44,18 +44,26 @@ class Verdict:
 
 
 def contains_disallowed_word(*texts):
-    words = [word.lower() for word in settings.COMMENTS_DISALLOWED_WORDS if word.strip()]
-    haystack = " ".join(texts).lower()
-    return next((word for word in words if word in haystack), None)
+    """The first disallowed word found as a whole word in `texts`, or None.
+
+    Whole words only, in any script and case: "cialis" is not in "spécialiste",
+    nor "porn" in "Pornic". A word stands between things that are not letters,
+    digits or underscores (`\\w` of Python's `re`, Unicode-aware for str).
+    """
+    words = [word.strip() for word in settings.COMMENTS_DISALLOWED_WORDS if word.strip()]
+    if not words:
+        return None
+    pattern = r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)"
+    found = re.search(pattern, " ".join(texts), re.IGNORECASE)
+    if found is None:
+        return None
+    typed = found.group()
+    return next((word for word in words if word.casefold() == typed.casefold()), typed)
 
 
 def is_returning_commenter(email):
-    """True when this email has an approved, visible comment that is not spam."""
-    return (
-        XtdComment.norel_objects.filter(user_email__iexact=email, is_public=True, is_removed=False)
-        .exclude(review__is_spam=True)
-        .exists()
-    )
+    """True when this email has a visible comment (spam is never visible)."""
+    return Comment.objects.visible().filter(user_email__iexact=email).exists()
 
 
 def judge(comment, user=None):
@@ -75,28 +83,17 @@ def judge(comment, user=None):
     return Verdict(is_public=False, reason="first comment")
 
 
-def lock_for_ip(ip_address):
-    """Serialize comment writes from one address (SQLite already serializes writers).
-
-    On SQLite the transaction is IMMEDIATE, so the write lock is held from the
-    start and the count below cannot race. PostgreSQL needs an explicit lock:
-    a transaction-level advisory lock keyed on the address.
-    """
-    if connection.vendor == "postgresql" and ip_address:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"comments:{ip_address}"])
-
-
 def is_flooding(ip_address):
     """True when this address posted a comment less than COMMENTS_FLOOD_SECONDS ago.
 
-    Call inside the transaction that writes the comment, after lock_for_ip().
+    Call inside the transaction that writes the comment, after
+    `lock_per_address("comments", ip_address)`: two workers cannot both see none.
     """
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if not seconds or not ip_address:
         return False
     since = timezone.now() - timedelta(seconds=seconds)
-    return XtdComment.norel_objects.filter(ip_address=ip_address, submit_date__gte=since).exists()
+    return Comment.objects.recent_from_address(ip_address, since).exists()
 
 
 class PostModerator(XtdCommentModerator):

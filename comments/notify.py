@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_comments_xtd.models import XtdComment
+
+from comments.models import Comment
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -77,14 +78,9 @@ def followers_of(comment):
     """Emails following the post of `comment`, except the author of `comment`."""
     followers = {}
     rows = (
-        XtdComment.norel_objects.filter(
-            content_type_id=comment.content_type_id,
-            object_pk=comment.object_pk,
-            is_public=True,
-            is_removed=False,
-            followup=True,
-        )
-        .exclude(review__is_spam=True)
+        Comment.objects.visible()
+        .filter(content_type_id=comment.content_type_id, object_pk=comment.object_pk)
+        .filter(followup=True)
         .exclude(pk=comment.pk)
         .order_by("submit_date")
         .values_list("user_email", "user_name")

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django_comments_xtd.models import XtdComment
+
+from comments.models import Comment, CommentReport
 
 
 def forget_old_ip_addresses(days=None):
@@ -15,6 +16,10 @@ def forget_old_ip_addresses(days=None):
     """
     days = settings.COMMENTS_IP_RETENTION_DAYS if days is None else days
     cutoff = timezone.now() - timedelta(days=days)
-    return XtdComment.norel_objects.filter(submit_date__lt=cutoff, ip_address__isnull=False).update(
+    # A report's address only serves the one-a-minute limit: it goes with the others.
+    CommentReport.objects.filter(reported_at__lt=cutoff, ip_address__isnull=False).update(
+        ip_address=None
+    )
+    return Comment.objects.filter(submit_date__lt=cutoff, ip_address__isnull=False).update(
         ip_address=None
     )

@@ -5,6 +5,12 @@ Rendering 300 comments through an inclusion tag per comment, each with its own
 the page cache off (docs/performance.md). Here each comment becomes a dict of
 ready values, once per render: the template only places them, and the nesting
 is drawn by `opens`/`closes` markers instead of a recursive include.
+
+The dates and URLs are formatted by hand because it matters on the uncached
+post (300 comments: 167 → 42–50 ms per render, docs/performance.md). For 300
+comments, Django's `date` filter costs 33 ms against 0.9 ms here, and
+`reverse()` per link 17 ms against 0.1 ms (timeit, 2-core machine at load 8);
+tests/test_comments.py checks the output equals the `date` filter's.
 """
 
 import re

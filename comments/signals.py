@@ -1,12 +1,27 @@
-"""Receivers connected in CommentsConfig.ready()."""
+"""Receivers and the moderator, connected by CommentsConfig.ready()."""
 
 from django.db import transaction
+from django.db.models.signals import post_save, pre_save
+from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
+from django_comments_xtd.moderation import moderator
 
+from blog.models import Post
 from comments import notify
+from comments.models import Comment, is_visible
+from comments.moderation import PostModerator
 
 
-def _is_visible(is_public, is_removed):
-    return is_public and not is_removed
+def connect():
+    """Register our moderator for posts and our receivers on the comment models."""
+    moderator.register(Post, PostModerator)
+    # django-comments-xtd republishes every held reply when their parent is
+    # saved again and adds to `nested_count` on each save: drop that
+    # receiver; replies of a hidden comment are hidden when the tree is built.
+    pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment._meta.label)
+    # The admin saves through our proxy, whose saves carry its own sender.
+    for model in (XtdComment, Comment):
+        pre_save.connect(remember_visibility, sender=model)
+        post_save.connect(notify_when_published, sender=model)
 
 
 def remember_visibility(sender, instance, raw=False, **kwargs):
@@ -14,10 +29,7 @@ def remember_visibility(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         instance._vitrine_was_visible = False
         return
-    stored = (
-        sender.norel_objects.filter(pk=instance.pk).values_list("is_public", "is_removed").first()
-    )
-    instance._vitrine_was_visible = bool(stored) and _is_visible(*stored)
+    instance._vitrine_was_visible = Comment.objects.visible().filter(pk=instance.pk).exists()
 
 
 def notify_when_published(sender, instance, created=False, raw=False, **kwargs):
@@ -28,7 +40,7 @@ def notify_when_published(sender, instance, created=False, raw=False, **kwargs):
     """
     if raw or getattr(instance, "_vitrine_was_visible", True):
         return
-    if not _is_visible(instance.is_public, instance.is_removed):
+    if not is_visible(instance):
         return
     instance._vitrine_was_visible = True  # the library saves a new comment twice
     transaction.on_commit(lambda: notify.notify_followers(instance))

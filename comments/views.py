@@ -5,9 +5,9 @@ that one answers a blank 400 to a stale form, a bad hash or a closed post,
 and cannot run the flood check inside the write transaction.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
@@ -16,25 +16,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
 from comments import cookies, notify
 from comments.forms import CommentForm
-from comments.models import CommentReview
-from comments.moderation import comments_are_open, is_flooding, judge, lock_for_ip
+from comments.models import Comment, CommentReport, CommentReview
+from comments.moderation import comments_are_open, is_flooding, judge
 from comments.privacy import forget_old_ip_addresses
 from comments.tree import Node
+from portfolio.core.locks import lock_per_address
+from portfolio.core.security import client_ip
 
-try:
-    from portfolio.core.security import client_ip
-except ImportError:  # pragma: no cover - the security helpers are not there yet
-
-    def client_ip(request):
-        return request.META.get("REMOTE_ADDR", "")
-
-
-REPORT_INTERVAL = 60
+REPORT_INTERVAL = timedelta(minutes=1)
 
 
 def _post_from(data):
@@ -65,24 +58,12 @@ def _problem_page(request, post, text, title, message, status):
     )
 
 
-def _new_comment(form, post, request):
-    data = form.cleaned_data
-    user = request.user if request.user.is_authenticated else None
-    return XtdComment(
-        content_type=ContentType.objects.get_for_model(Post),
-        object_pk=str(post.pk),
-        site_id=settings.SITE_ID,
-        user=user,
-        user_name=data["name"],
-        user_email=data["email"],
-        user_url=data["url"],
-        comment=data["comment"],
-        submit_date=timezone.now(),
-        ip_address=_valid_ip(client_ip(request)),
-        parent_id=data["reply_to"] or 0,
-        followup=data["followup"],
-        is_removed=False,
-    )
+def _new_comment(form, request):
+    """The unsaved comment of a valid form, with who sent it and from where."""
+    comment = form.get_comment_object(site_id=settings.SITE_ID)
+    comment.user = request.user if request.user.is_authenticated else None
+    comment.ip_address = _valid_ip(client_ip(request))
+    return comment
 
 
 def _valid_ip(value):
@@ -99,7 +80,7 @@ def _duplicate_of(comment):
     # A saved top-level comment is its own parent (the library sets parent_id = id).
     same_place = {"level": 0} if not comment.parent_id else {"parent_id": comment.parent_id}
     return (
-        XtdComment.norel_objects.filter(
+        Comment.objects.filter(
             content_type=comment.content_type,
             object_pk=comment.object_pk,
             user_email=comment.user_email,
@@ -162,7 +143,7 @@ def post_comment(request):
     if form.errors:
         return _form_page(request, post, form.with_fresh_security_data())
     if "preview" in data:
-        preview = Node(_new_comment(form, post, request))
+        preview = Node(_new_comment(form, request))
         return _form_page(request, post, form.with_fresh_security_data(), preview=preview)
     is_author = request.user.is_authenticated and request.user.is_staff
     elapsed = form.seconds_since_displayed()
@@ -175,9 +156,9 @@ def post_comment(request):
             status=400,
         )
 
-    comment = _new_comment(form, post, request)
+    comment = _new_comment(form, request)
     with transaction.atomic():
-        lock_for_ip(comment.ip_address)
+        lock_per_address("comments", comment.ip_address)
         duplicate = _duplicate_of(comment)  # a double click lands on the first one
         # The author answering several comments in a row is not a flood.
         flooding = duplicate is None and not is_author and is_flooding(comment.ip_address)
@@ -221,10 +202,8 @@ def post_comment(request):
 
 def _public_comment_or_404(comment_id):
     comment = get_object_or_404(
-        XtdComment.norel_objects.select_related("content_type"),
+        Comment.objects.visible().select_related("content_type"),
         pk=comment_id,
-        is_public=True,
-        is_removed=False,
         content_type__app_label="blog",
         content_type__model="post",
     )
@@ -251,9 +230,27 @@ def report(request, comment_id):
     """Ask, then send a published comment back to the author's moderation queue."""
     comment, post = _public_comment_or_404(comment_id)
     if request.method == "POST":
-        # One report a minute per address, shared by every worker through the cache:
-        # a report hides a comment, so nobody may empty a thread in a loop.
-        if not cache.add(f"comments:report:{client_ip(request)}", 1, REPORT_INTERVAL):
+        # A report hides a comment, so nobody may empty a thread in a loop: one
+        # report a minute per address, counted in the transaction that writes it.
+        ip_address = _valid_ip(client_ip(request))
+        now = timezone.now()
+        with transaction.atomic():
+            lock_per_address("comments:report", ip_address)
+            since = now - REPORT_INTERVAL
+            too_soon = CommentReport.objects.recent_from_address(ip_address, since).exists()
+            if not too_soon:
+                CommentReport.objects.create(
+                    comment=comment, ip_address=ip_address, reported_at=now
+                )
+                review, _created = CommentReview.objects.get_or_create(comment=comment)
+                review.report_count += 1
+                review.reported_at = now
+                review.reason = "reported"
+                review.save()
+                comment.is_public = False
+                comment.save()
+                transaction.on_commit(lambda: notify.notify_author(comment))
+        if too_soon:
             return render(
                 request,
                 "comments/report.html",
@@ -266,15 +263,6 @@ def report(request, comment_id):
                 },
                 status=429,
             )
-        with transaction.atomic():
-            review, _created = CommentReview.objects.get_or_create(comment=comment)
-            review.report_count += 1
-            review.reported_at = timezone.now()
-            review.reason = "reported"
-            review.save()
-            comment.is_public = False
-            comment.save()
-            transaction.on_commit(lambda: notify.notify_author(comment))
         return render(request, "comments/reported.html", {"post": post})
     return render(request, "comments/report.html", {"post": post, "node": Node(comment)})
 
@@ -286,10 +274,8 @@ def unsubscribe(request, token):
     if not post:
         return render(request, "comments/unsubscribe_invalid.html", status=400)
     if request.method == "POST":
-        XtdComment.norel_objects.filter(
-            content_type=ContentType.objects.get_for_model(Post),
-            object_pk=str(post.pk),
-            user_email__iexact=data["email"],
-        ).update(followup=False)
+        Comment.objects.for_post(post).filter(user_email__iexact=data["email"]).update(
+            followup=False
+        )
         return render(request, "comments/unsubscribed.html", {"post": post})
     return render(request, "comments/unsubscribe.html", {"post": post, "email": data["email"]})

@@ -1,15 +1,15 @@
 """A contact message is stored first, then emailed: a failing mail server never loses it."""
 
 import logging
-import zlib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from portfolio.core.locks import lock_per_address
 from portfolio.core.security import client_ip
 from portfolio.forms import start_token
 from portfolio.models import ContactMessage
@@ -35,7 +35,7 @@ def receive(form, request):
     """
     ip_address = client_ip(request) or None
     with transaction.atomic():
-        lock_address(ip_address)
+        lock_per_address("contact", ip_address)
         recent = ContactMessage.objects.recent_from(ip_address, settings.CONTACT_RATE_WINDOW)
         if recent.count() >= settings.CONTACT_RATE_LIMIT:
             logger.info("Contact form: rate limit reached for %s", ip_address)
@@ -45,13 +45,6 @@ def receive(form, request):
         message.save()
     notify_owner(message)
     return True
-
-
-def lock_address(ip_address):
-    if connection.vendor == "postgresql":
-        key = zlib.crc32((ip_address or "").encode())
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def notify_owner(message):

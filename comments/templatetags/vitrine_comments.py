@@ -10,6 +10,7 @@ from django.conf import settings
 
 from comments import cookies
 from comments.forms import CommentForm
+from comments.models import Comment
 from comments.moderation import comments_are_open
 from comments.rendering import comment_html, thread_items
 from comments.tree import build_tree, comments_for
@@ -67,6 +68,4 @@ def comment_text(value, autoescape=True):
 @register.simple_tag
 def pending_comment_count():
     """Comments awaiting moderation (spam excluded), for the admin index."""
-    from comments.admin import pending_count
-
-    return pending_count()
+    return Comment.objects.pending().count()
