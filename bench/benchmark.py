@@ -67,43 +67,6 @@ def configure(args, var_dir):
 # Counting ---------------------------------------------------------------------------
 
 
-def public_urls(post):
-    """(name, path) of every public page worth measuring, from what the site has."""
-    from django.urls import NoReverseMatch, reverse
-
-    urls = [
-        ("home", "/"),
-        ("home (en)", "/en/"),
-        ("blog list", "/blog/"),
-        ("blog list, page 2", "/blog/?page=2"),
-        ("post with comments", post.get_absolute_url()),
-    ]
-    for name, attribute in (("category", "category"), ("series", "series")):
-        related = getattr(post, attribute, None)
-        if related is not None and hasattr(related, "get_absolute_url"):
-            urls.append((name, related.get_absolute_url()))
-    tag = post.tags.order_by("pk").first() if hasattr(post, "tags") else None
-    if tag is not None:
-        urls.append(("tag", tag.get_absolute_url()))
-    for name, route, kwargs in (
-        ("year archive", "blog:year", {"year": post.published_at.year}),
-        ("search", "blog:search", {}),
-        ("feed (RSS)", "blog:feed_rss", {}),
-        ("feed (Atom)", "blog:feed_atom", {}),
-        ("profile", "portfolio:profile", {}),
-        ("contact", "portfolio:contact", {}),
-        ("CV (PDF)", "portfolio:cv_pdf", {}),
-        ("résumé (JSON)", "portfolio:resume_json", {}),
-    ):
-        try:
-            path = reverse(route, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-        urls.append((name, path + ("?q=support" if name == "search" else "")))
-    urls.append(("sitemap", "/sitemap.xml"))
-    return urls
-
-
 def count_queries(urls):
     """Queries per page with the page cache off (a warm-up call first: the CV has its own cache)."""
     from django.db import connection
@@ -303,7 +266,7 @@ def cold_cv(server, rounds=3):
 
 def consistency_check(server, post, rounds, seconds_of_load=None):
     """Approve a comment while the page is cached and under load: the next reads must show it."""
-    from bench import dataset
+    from tests import dataset
 
     path = post.get_absolute_url()
     stop = threading.Event()
@@ -394,7 +357,7 @@ def main():
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from bench import dataset
+    from tests import dataset
 
     backend = "PostgreSQL" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "SQLite"
     cache_name = "Redis" if "redis" in settings.CACHES["default"]["BACKEND"].lower() else "files"
@@ -408,11 +371,11 @@ def main():
     print("bench: building the small site and counting queries")
     dataset.grow("small")
     post = dataset.bench_post()
-    urls = public_urls(post)
+    urls = dataset.public_urls(post)
     counts_small = count_queries(urls)
     print("bench: growing to the large site (200 posts, 300 comments) and counting again")
     post = dataset.grow("large")
-    urls = public_urls(post)
+    urls = dataset.public_urls(post)
     counts_large = count_queries(urls)
     weights = page_weights(urls)
 

@@ -1,7 +1,7 @@
 """Every public page costs the same whatever the amount of content, and stays light.
 
 Each feature pins its own pages' exact counts; this file walks every public page at two
-sizes of the benchmark's site (bench/dataset.py: the demo plus 5 posts and 3 comments,
+sizes of the benchmark's site (tests/dataset.py: the demo plus 5 posts and 3 comments,
 then plus 200 posts, 300 threaded comments, more tags and profile entries).
 """
 
@@ -10,13 +10,13 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 
-from bench import dataset
-from bench.benchmark import public_urls
 from blog.models import Post
+from tests import dataset
+from tests.dataset import public_urls
+from tests.factories import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -32,27 +32,24 @@ STYLESHEET = re.compile(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"')
 SCRIPT_SRC = re.compile(r'<script[^>]+src="([^"]+)"')
 
 
-def count_queries(urls):
+def queries_per_page(urls):
     client = Client()
-    counts = {}
     # The page cache off: what a page costs when it is rendered.
+    counts = {}
     with override_settings(PAGE_CACHE_SECONDS=0):
         for name, path in urls:
             # Once first: the CV keeps its PDF in the cache, like in production.
             client.get(path)
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(path)
-            assert response.status_code == 200, f"{name} {path}: {response.status_code}"
-            counts[name] = len(queries)
+            counts[name] = count_queries(client, path)
     return counts
 
 
-def test_every_public_page_runs_the_same_few_queries_at_both_sizes():
+def test_every_public_page_runs_the_same_few_queries_at_both_sizes(demo):
     post = dataset.grow("small")
     urls = public_urls(post)
-    small = count_queries(urls)
+    small = queries_per_page(urls)
     dataset.grow("large")
-    large = count_queries(urls)
+    large = queries_per_page(urls)
 
     assert Post.objects.count() > 200
     assert {name: large[name] for name in large if large[name] != small[name]} == {}, (
@@ -62,7 +59,7 @@ def test_every_public_page_runs_the_same_few_queries_at_both_sizes():
     assert {name: count for name, count in over.items() if OVER_BUDGET.get(name) != count} == {}
 
 
-def test_a_cached_page_costs_no_query_at_all(django_assert_num_queries):
+def test_a_cached_page_costs_no_query_at_all(demo, django_assert_num_queries):
     post = dataset.grow("small")
     client = Client()
     for name, path in public_urls(post):

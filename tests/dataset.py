@@ -1,4 +1,4 @@
-"""The benchmark's site: the demo, grown to a given size.
+"""The demo, grown to a given size: for the query-count tests and the benchmark (bench/).
 
 `grow(size)` is additive and idempotent: calling it with "small" then "large" turns the
 same database from the small site into the large one, so query counts can be compared
@@ -211,3 +211,40 @@ def pending_comment(post, text):
     )
     comment.save()
     return comment
+
+
+def public_urls(post):
+    """(name, path) of every public page worth measuring, from what the site has."""
+    from django.urls import NoReverseMatch, reverse
+
+    urls = [
+        ("home", "/"),
+        ("home (en)", "/en/"),
+        ("blog list", "/blog/"),
+        ("blog list, page 2", "/blog/?page=2"),
+        ("post with comments", post.get_absolute_url()),
+    ]
+    for name, attribute in (("category", "category"), ("series", "series")):
+        related = getattr(post, attribute, None)
+        if related is not None and hasattr(related, "get_absolute_url"):
+            urls.append((name, related.get_absolute_url()))
+    tag = post.tags.order_by("pk").first() if hasattr(post, "tags") else None
+    if tag is not None:
+        urls.append(("tag", tag.get_absolute_url()))
+    for name, route, kwargs in (
+        ("year archive", "blog:year", {"year": post.published_at.year}),
+        ("search", "blog:search", {}),
+        ("feed (RSS)", "blog:feed_rss", {}),
+        ("feed (Atom)", "blog:feed_atom", {}),
+        ("profile", "portfolio:profile", {}),
+        ("contact", "portfolio:contact", {}),
+        ("CV (PDF)", "portfolio:cv_pdf", {}),
+        ("résumé (JSON)", "portfolio:resume_json", {}),
+    ):
+        try:
+            path = reverse(route, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+        urls.append((name, path + ("?q=support" if name == "search" else "")))
+    urls.append(("sitemap", "/sitemap.xml"))
+    return urls

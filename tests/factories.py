@@ -1,0 +1,44 @@
+"""What tests build and measure, defined once: `make_post(**fields)` and `count_queries`."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+from django.utils.text import slugify
+
+from blog.models import Post, RichText
+
+
+def make_post(title=None, text="", *, tags=(), **fields):
+    """A post published a day ago, with its tags and, given `text`, a rich text block.
+
+    Without a title, one is made from the slug ("a-paraitre" → "A Paraitre"), else "Un
+    billet"; without a slug, it comes from the title, made unique ("un-billet-2"). The
+    transaction's on-commit work (the search index) runs as it would after the admin saved.
+    """
+    if title is None:
+        title = fields["slug"].replace("-", " ").title() if "slug" in fields else "Un billet"
+    fields.setdefault("status", Post.Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(days=1))
+    if "slug" not in fields:
+        base = slugify(title) or "billet"
+        fields["slug"], number = base, 1
+        while Post.objects.filter(slug=fields["slug"]).exists():
+            number += 1
+            fields["slug"] = f"{base}-{number}"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        post = Post.objects.create(title=title, **fields)
+        post.tags.set(tags)
+        if text:
+            RichText.objects.create(parent=post, region="body", ordering=10, text=text)
+    return post
+
+
+def count_queries(client, url):
+    """Queries of one GET of `url` as it renders (the page cache off); it must answer 200."""
+    with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return len(queries)
