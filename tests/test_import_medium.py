@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from PIL import Image
 
 from blog.models import Figure, Post, PullQuote, RichText
@@ -276,3 +277,65 @@ def test_download_media_fetches_the_images_through_the_upload_checks(
     image_server.requested.clear()
     run(path, "--download-media")
     assert "/max/800/1*Xy3Ab9QeLm2.jpeg" not in image_server.requested
+
+
+# Through the admin page -----------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "claire", password="x", is_staff=True, is_superuser=True
+    )
+    client.force_login(user)
+    return client
+
+
+def test_admin_page_imports_the_archive_and_shows_the_report(staff_client, archive):
+    url = reverse("admin_import", args=["medium"])
+    assert url in staff_client.get(reverse("admin:index")).content.decode()
+    assert "Importer depuis Medium" in staff_client.get(url).content.decode()
+
+    with open(archive, "rb") as upload:
+        page = staff_client.post(url, {"archive": upload}).content.decode()
+
+    post = Post.objects.get(title="Ce que j’ai appris en dix ans de produit")
+    assert f'<a href="{post.get_absolute_url()}">{post.title}</a>' in page
+    assert "une réponse à l’article de quelqu’un d’autre" in page
+    assert "Tout à fait d’accord sur le premier point…" in page
+    assert "1*Qm7yTt3b2Lx0aHc9dW1kSg.png" in page
+    assert "non téléchargée (relancez avec --download-media)" in page
+    assert Post.objects.filter(status=Post.Status.DRAFT, title="Les roadmaps sans dates").exists()
+
+
+def test_admin_page_downloads_images_when_asked(staff_client, tmp_path, image_server):
+    image_server.routes["/max/800/1*Xy3Ab9QeLm2.jpeg"] = ("image/jpeg", photo_bytes())
+    path = build_archive(tmp_path / "export.zip", image_host=image_server.url, only=[WORKSHOP])
+
+    with open(path, "rb") as upload:
+        staff_client.post(
+            reverse("admin_import", args=["medium"]), {"archive": upload, "download_media": "on"}
+        )
+
+    figure = Figure.objects.get(parent__title="Un atelier en images")
+    assert figure.caption == "Le mur de post-it à la fin de l’atelier"
+
+
+def test_admin_page_dry_run_writes_nothing(staff_client, archive):
+    with open(archive, "rb") as upload:
+        page = staff_client.post(
+            reverse("admin_import", args=["medium"]), {"archive": upload, "dry_run": "on"}
+        ).content.decode()
+
+    assert "essai à blanc, rien n’a été enregistré" in page
+    assert Post.objects.count() == 0
+
+
+def test_admin_page_refuses_a_file_that_is_not_a_zip_in_one_line(staff_client):
+    upload = io.BytesIO(b"<?xml version='1.0'?><rss></rss>")
+    upload.name = "export.xml"
+
+    page = staff_client.post(reverse("admin_import", args=["medium"]), {"archive": upload})
+
+    assert "Ce fichier n’est pas une archive zip." in page.content.decode()
+    assert Post.objects.count() == 0

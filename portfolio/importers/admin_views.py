@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from portfolio.importers.medium import import_medium
 from portfolio.importers.wordpress import import_wordpress
 
 
@@ -45,6 +46,23 @@ def run_wordpress(data):
     )
 
 
+class MediumForm(forms.Form):
+    archive = forms.FileField(
+        label=_("Medium archive (.zip)"),
+        help_text=_("The .zip that Medium’s Settings → Download your information sent you."),
+    )
+    download_media = forms.BooleanField(
+        label=_("Download the images from Medium"),
+        required=False,
+        help_text=_("Otherwise they are listed in the report; their caption stays in the post."),
+    )
+    dry_run = forms.BooleanField(label=_("Dry run: show the report, write nothing"), required=False)
+
+
+def run_medium(data):
+    return import_medium(data["archive"], download=data["download_media"], dry_run=data["dry_run"])
+
+
 @dataclass(frozen=True)
 class Importer:
     title: str
@@ -54,6 +72,7 @@ class Importer:
 
 IMPORTERS = {
     "wordpress": Importer(_("Import from WordPress"), WordPressForm, run_wordpress),
+    "medium": Importer(_("Import from Medium"), MediumForm, run_medium),
 }
 
 
