@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 from django.utils import translation
 
+from portfolio.core import page_cache
+
 # Playwright's sync API keeps an event loop running in the test thread, which
 # makes Django refuse ORM calls from the test body without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -71,6 +73,38 @@ def _isolated_environment(tmp_path_factory):
 def _empty_cache():
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _pages_follow_the_tests_own_transaction(request, monkeypatch):
+    """The test client reads the test's changes at once, so the page cache must too.
+
+    The page cache invalidates when a transaction commits, and a test without
+    `transaction=True` never commits: here a change invalidates before the next page
+    is looked up, as the commit would have. Transactional tests commit for real.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        return
+    changed = []
+    when_committed = page_cache.invalidate_pages_when_committed
+    lookup = page_cache.PageCacheMiddleware.lookup
+
+    def note_change(*args, **kwargs):
+        changed.append(True)
+        when_committed(*args, **kwargs)
+
+    def lookup_after_changes(self, *args, **kwargs):
+        if changed:
+            changed.clear()
+            page_cache.invalidate_pages()
+        return lookup(self, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache, "invalidate_pages_when_committed", note_change)
+    monkeypatch.setattr(page_cache.PageCacheMiddleware, "lookup", lookup_after_changes)
 
 
 @pytest.fixture(autouse=True)

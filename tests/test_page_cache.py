@@ -5,22 +5,37 @@ Run on the file cache by default and on Redis when REDIS_URL is set (CI does bot
 
 import html as html_lib
 import re
-import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
-from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
+from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
+from comments import cookies
+from portfolio.core import page_cache
+from portfolio.core.private_apis import csrf_token_secret
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Commit what the block changes, as the author's own request would.
+
+    Each test runs in a transaction that never commits, and the page cache invalidates
+    at commit, when other visitors can see the change: the block runs those callbacks.
+    """
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def make_post(**fields):
@@ -66,32 +81,32 @@ def test_each_language_and_page_number_is_its_own_entry(client):
     assert french.content != client.get("/blog/?page=2").content
 
 
-def test_a_saved_post_shows_on_the_very_next_request(client):
+def test_a_saved_post_shows_on_the_very_next_request(client, committed):
     post = make_post(title="Titre provisoire")
     client.get("/blog/")
     assert client.get("/blog/")["X-Cache"] == "HIT"
 
     post.title = "Titre définitif"
-    post.save()
+    with committed():
+        post.save()
     response = client.get("/blog/")
     assert response["X-Cache"] == "MISS"
     assert "Titre définitif" in response.content.decode()
     assert "Titre provisoire" not in response.content.decode()
 
 
-def test_a_deleted_post_disappears_on_the_very_next_request(client):
+def test_a_deleted_post_disappears_on_the_very_next_request(client, committed):
     make_post(title="Billet gardé")
     doomed = make_post(title="Billet retiré")
     assert "Billet retiré" in client.get("/").content.decode()
-    doomed.delete()
+    with committed():
+        doomed.delete()
     html = client.get("/").content.decode()
     assert "Billet retiré" not in html
     assert "Billet gardé" in html
 
 
-def test_an_approved_comment_shows_on_the_very_next_request(client):
-    from django_comments_xtd.models import XtdComment
-
+def test_an_approved_comment_shows_on_the_very_next_request(client, committed):
     post = make_post(title="Billet commenté")
     comment = XtdComment.objects.create(
         content_type=ContentType.objects.get_for_model(Post),
@@ -107,36 +122,43 @@ def test_an_approved_comment_shows_on_the_very_next_request(client):
     assert client.get(url)["X-Cache"] == "HIT"
 
     comment.is_public = True
-    comment.save()
+    with committed():
+        comment.save()
     assert "très concret" in client.get(url).content.decode()
 
     comment.is_removed = True
-    comment.save()
+    with committed():
+        comment.save()
     assert "très concret" not in client.get(url).content.decode()
 
 
-def test_an_edited_profile_shows_on_the_very_next_request(client, demo):
+def test_an_edited_profile_shows_on_the_very_next_request(client, demo, committed):
     from portfolio.models import Profile
 
     assert client.get("/profile/").status_code == 200
     assert client.get("/profile/")["X-Cache"] == "HIT"
     profile = Profile.objects.get()
     profile.headline = "Cheffe de produit, nouvelle formule"
-    profile.save()
+    with committed():
+        profile.save()
     assert "Cheffe de produit, nouvelle formule" in client.get("/profile/").content.decode()
 
 
 def test_a_scheduled_post_appears_at_its_time_although_the_page_was_cached(client):
-    make_post(title="Billet ancien")
-    publication = timezone.now() + timedelta(seconds=2)
-    make_post(title="Billet programmé", published_at=publication)
+    # Well within PAGE_CACHE_SECONDS: only the publication can end the entry this early.
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        make_post(title="Billet ancien")
+        publication = timezone.now() + timedelta(minutes=2)
+        make_post(title="Billet programmé", published_at=publication)
 
-    assert "Billet programmé" not in client.get("/blog/").content.decode()
-    assert client.get("/blog/")["X-Cache"] == "HIT"
+        assert "Billet programmé" not in client.get("/blog/").content.decode()
+        traveller.move_to(publication - timedelta(seconds=1))
+        assert client.get("/blog/")["X-Cache"] == "HIT"
 
-    time.sleep(max(0, (publication - timezone.now()).total_seconds()) + 0.05)
-    response = client.get("/blog/")
-    assert "Billet programmé" in response.content.decode()
+        traveller.move_to(publication)
+        response = client.get("/blog/")
+        assert response["X-Cache"] == "MISS"
+        assert "Billet programmé" in response.content.decode()
 
 
 def test_the_author_always_sees_fresh_pages(client):
@@ -154,7 +176,6 @@ def test_the_author_always_sees_fresh_pages(client):
     "path, cookies",
     [
         ("/blog/?utm_source=newsletter", {}),
-        ("/blog/", {"vitrine_remember": "Camille"}),
         ("/blog/", {"messages": "x"}),
         ("/healthz", {}),
     ],
@@ -164,6 +185,47 @@ def test_personal_or_odd_requests_are_never_served_from_the_cache(client, path, 
     client.cookies.load(cookies)
     for _ in range(2):
         assert client.get(path)["X-Cache"] == "BYPASS"
+
+
+def remembered_commenter(response, comment):
+    cookies.remember_commenter(response, "Camille Durand", "camille@example.org", "")
+
+
+def pending_comment(response, comment):
+    cookies.add_pending(RequestFactory().get("/"), response, comment.pk)
+
+
+# What each of the comments' own cookies shows its holder, and nobody else.
+PERSONAL_PAGES = {
+    cookies.COMMENTER_COOKIE: (remembered_commenter, 'value="Camille Durand"'),
+    cookies.PENDING_COOKIE: (pending_comment, "Mon commentaire en attente"),
+}
+
+
+@pytest.mark.parametrize("name", cookies.PERSONAL_COOKIES)
+def test_a_visitor_with_a_comments_cookie_sees_their_own_page_not_the_cached_one(client, name):
+    post = make_post(title="Billet commenté")
+    comment = XtdComment.objects.create(
+        content_type=ContentType.objects.get_for_model(Post),
+        object_pk=str(post.pk),
+        site=Site.objects.get_current(),
+        user_name="Camille Durand",
+        user_email="camille@example.org",
+        comment="Mon commentaire en attente",
+        is_public=False,
+    )
+    url = post.get_absolute_url()
+    Client().get(url)
+    assert Client().get(url)["X-Cache"] == "HIT"
+
+    set_cookie, personal_text = PERSONAL_PAGES[name]
+    issued = HttpResponse()
+    set_cookie(issued, comment)
+    client.cookies[name] = issued.cookies[name].value
+    response = client.get(url)
+    assert response["X-Cache"] == "BYPASS"
+    assert personal_text in response.content.decode()
+    assert personal_text not in Client().get(url).content.decode()
 
 
 def test_errors_and_posts_are_not_cached(client):
@@ -201,8 +263,6 @@ def form_fields(html, form_id):
 
 @override_settings(COMMENTS_MIN_FILL_SECONDS=0, COMMENTS_FLOOD_SECONDS=0)
 def test_two_visitors_of_a_cached_form_each_get_their_own_working_token():
-    from django_comments_xtd.models import XtdComment
-
     post = make_post(title="Billet à commenter")
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     page_one = first.get(post.get_absolute_url())
@@ -214,7 +274,7 @@ def test_two_visitors_of_a_cached_form_each_get_their_own_working_token():
     for number, (visitor, page) in enumerate(((first, page_one), (second, page_two))):
         html = page.content.decode()
         cookie = visitor.cookies["csrftoken"].value
-        assert _unmask_cipher_token(csrf_token_in(html)) == cookie
+        assert csrf_token_secret(csrf_token_in(html)) == cookie
         secrets.append(cookie)
         fields = form_fields(html, "comment-form")
         fields.update(
@@ -238,14 +298,15 @@ def test_a_page_without_a_form_sets_no_cookie(client):
     assert "csrftoken" not in response.cookies
 
 
-def test_an_unchanged_page_answers_304_and_a_changed_one_200(client):
+def test_an_unchanged_page_answers_304_and_a_changed_one_200(client, committed):
     post = make_post(title="Billet")
     etag = client.get("/blog/")["ETag"]
     assert client.get("/blog/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get("/blog/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
 
     post.title = "Billet corrigé"
-    post.save()
+    with committed():
+        post.save()
     response = client.get("/blog/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert "Billet corrigé" in response.content.decode()
@@ -277,3 +338,36 @@ def test_the_cache_can_be_turned_off(client, django_assert_num_queries):
         client.get("/blog/")
         response = client.get("/blog/")
         assert "X-Cache" not in response
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_change_when_a_transaction_commits_once_whatever_it_wrote(client, monkeypatch):
+    post = make_post(title="Billet")
+    invalidations = []
+    real_invalidate = page_cache.invalidate_pages
+    monkeypatch.setattr(
+        page_cache, "invalidate_pages", lambda: invalidations.append(1) or real_invalidate()
+    )
+    client.get("/blog/")
+
+    # A rolled-back change, alone or in a savepoint, leaves the pages as they were.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        post.title = "Jamais publié"
+        post.save()
+        raise RuntimeError
+    assert invalidations == []
+    assert client.get("/blog/")["X-Cache"] == "HIT"
+
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            make_post(title="Annulé")
+            raise RuntimeError
+        for number in range(30):
+            make_post(title=f"Billet importé {number}")
+        # Until the commit, visitors get the page as it was.
+        assert client.get("/blog/")["X-Cache"] == "HIT"
+    assert len(invalidations) == 1
+    response = client.get("/blog/")
+    assert response["X-Cache"] == "MISS"
+    assert "Billet importé 29" in response.content.decode()
+    assert "Annulé" not in response.content.decode()

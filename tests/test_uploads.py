@@ -8,6 +8,7 @@ flag, a JPEG cut in half, an SVG carrying a script.
 import io
 import os
 import struct
+import threading
 import zlib
 
 import pytest
@@ -18,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
-from PIL import Image
+from PIL import Image, ImageFile
 
 from portfolio.core.uploads import SafeImageField, SafeImageFormField, reencode, validate_image_file
 
@@ -145,11 +146,41 @@ def test_what_is_not_a_complete_raster_image_is_refused_with_a_reason(name, cont
 def test_half_a_jpeg_is_refused_even_after_weasyprint_relaxed_pillow():
     """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES globally when the CV module loads."""
     import weasyprint  # noqa: F401
-    from PIL import ImageFile
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
     assert refusal(upload("half.jpg", jpeg((400, 300))[:700])).code == "damaged"
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as the other library wants it
+
+
+class UploadReadAlongsideAThreadThatRelaxesPillow(SimpleUploadedFile):
+    """Each read lets another thread run, which wants truncated images loaded (WeasyPrint)."""
+
+    flags_seen_by_the_other_thread = []
+
+    def read(self, *args):
+        def relax():
+            self.flags_seen_by_the_other_thread.append(ImageFile.LOAD_TRUNCATED_IMAGES)
+            ImageFile.LOAD_TRUNCATED_IMAGES = True
+
+        other = threading.Thread(target=relax)
+        other.start()
+        other.join()
+        return super().read(*args)
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "GIF"])
+def test_a_truncated_image_is_refused_while_another_thread_relies_on_pillows_global(kind):
+    """gunicorn may run threads: validation must neither depend on the global nor touch it."""
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (300, 200), os.urandom(300 * 200 * 3)).save(buffer, kind)
+    truncated = buffer.getvalue()[: len(buffer.getvalue()) * 3 // 4]
+    previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, True
+    try:
+        file = UploadReadAlongsideAThreadThatRelaxesPillow("half", truncated)
+        assert refusal(file).code == "damaged"
+        assert set(file.flags_seen_by_the_other_thread) == {True}
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def test_formats_pillow_could_parse_but_we_do_not_accept_are_refused():

@@ -22,15 +22,18 @@ Rules (docs/performance.md explains them):
 import hashlib
 import logging
 import math
+import pickle
 import re
 import threading
 import time
 import uuid
+import weakref
 from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 
 import django
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -38,8 +41,11 @@ from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token, get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.module_loading import import_string
+
+from portfolio.core.private_apis import csrf_secret, csrf_token_secret
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +80,18 @@ VISITOR_COOKIE_PREFIX = "vitrine_"
 
 _deploy_version = None
 _excluded_paths = None
-_stored_since_invalidation = True
+_stores = {}
 # Hooks the apps register from their ready(): see ignore_changes_to() and expire_before().
 _ignored_models = set()
 _next_change_hooks = []
 
 
+def cache_alias():
+    return getattr(settings, "PAGE_CACHE_ALIAS", "default")
+
+
 def page_cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    return caches[cache_alias()]
 
 
 def cache_seconds():
@@ -93,32 +103,46 @@ def cache_seconds():
 
 def invalidate_pages():
     """Make every cached page stale, for every worker and machine sharing the cache."""
-    global _stored_since_invalidation
-    _stored_since_invalidation = False
     try:
-        page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+        store().set_generation(uuid.uuid4().hex)
     except Exception:
         logger.exception("Page cache: could not replace the generation")
 
 
-def invalidate_pages_now_and_after_commit(using=DEFAULT_DB_ALIAS):
-    """Invalidate for a change made on this connection.
+class CommitInvalidation:
+    """One invalidation for all the changes a transaction commits, however many rows."""
 
-    Inside a transaction the change is seen by others only at commit: invalidate then
-    (once per transaction), or a request that read the old data after an early
-    invalidation would store it under the new generation. Also invalidate at once when
-    this process stored a page since its last invalidation, for readers of the same
-    transaction (tests); a bulk load of thousands of rows thus costs two cache writes.
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            invalidate_pages()
+
+
+# The invalidation each database connection's current transaction will run at commit.
+_commit_invalidations = weakref.WeakKeyDictionary()
+
+
+def invalidate_pages_when_committed(using=DEFAULT_DB_ALIAS):
+    """Invalidate for a change made on this connection, when other requests can see it.
+
+    Inside a transaction that is at commit: an earlier invalidation would let a request
+    that read the old data meanwhile store it under the new generation. Every change
+    registers the transaction's one CommitInvalidation, which writes to the cache once:
+    a callback per change rather than one per transaction, because a rolled-back
+    savepoint drops the callbacks registered inside it. (Tests that read a page inside
+    their own transaction run the callbacks: `django_capture_on_commit_callbacks`.)
     """
     connection = connections[using]
     if not connection.in_atomic_block:
         invalidate_pages()
         return
-    registered = any(entry[1] is invalidate_pages for entry in connection.run_on_commit)
-    if not registered:
-        transaction.on_commit(invalidate_pages, using=using)
-    if not registered or _stored_since_invalidation:
-        invalidate_pages()
+    invalidation = _commit_invalidations.get(connection)
+    if invalidation is None or invalidation.done:
+        invalidation = _commit_invalidations[connection] = CommitInvalidation()
+    transaction.on_commit(invalidation, using=using)
 
 
 def ignore_changes_to(model):
@@ -145,12 +169,13 @@ def invalidate_pages_on_model_change(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     # m2m_changed says pre_add/post_add…: the change is done only at post_*.
     if not kwargs.get("action", "post_").startswith("post_") or _is_ignored(sender):
         return
-    invalidate_pages_now_and_after_commit(using)
+    invalidate_pages_when_committed(using)
 
 
 def invalidate_pages_on_setting_change(setting, **kwargs):
     global _excluded_paths
     _excluded_paths = None
+    _stores.clear()
     invalidate_pages()
 
 
@@ -216,6 +241,98 @@ def excluded_paths():
     return _excluded_paths
 
 
+# Storage -----------------------------------------------------------------------
+
+
+class CacheStore:
+    """The generation and the entries in any Django cache, through its public API."""
+
+    def generation(self):
+        return page_cache().get(GENERATION_KEY)
+
+    def generation_and_entry(self, key):
+        return self.generation(), self.entry(key)
+
+    def entry(self, key):
+        return page_cache().get(key)
+
+    def set_generation(self, generation):
+        page_cache().set(GENERATION_KEY, generation, None)
+
+    def add_generation(self, generation):
+        page_cache().add(GENERATION_KEY, generation, None)
+
+    def set_entry(self, key, entry, timeout):
+        page_cache().set(key, entry, timeout)
+
+
+class RedisStore:
+    """The same on Redis, with a redis-py client of our own: a hit is one round trip.
+
+    Django's Redis backend builds a new client for every call (a third of a hit's time)
+    and would read the generation and the entry in two trips; this reads them with one
+    MGET. The keys are the cache's own (`make_key`), so `cache.clear()` empties them too;
+    the values are written and read only here. Django writes to the first server of
+    LOCATION and reads from the others: this reads from the first as well, so an
+    invalidation is seen at once.
+    """
+
+    def __init__(self, cache, params):
+        location = params["LOCATION"]
+        servers = re.split("[;,]", location) if isinstance(location, str) else list(location)
+        options = {
+            name: import_string(value)
+            if name.endswith("_class") and isinstance(value, str)
+            else value
+            for name, value in params.get("OPTIONS", {}).items()
+            if name != "serializer"
+        }
+        pool_class = options.pop("pool_class", redis.ConnectionPool)
+        self.client = redis.Redis(connection_pool=pool_class.from_url(servers[0], **options))
+        self.make_key = cache.make_key
+        self.generation_key = cache.make_key(GENERATION_KEY)
+
+    def generation(self):
+        value = self.client.get(self.generation_key)
+        return None if value is None else value.decode()
+
+    def generation_and_entry(self, key):
+        generation, entry = self.client.mget(self.generation_key, self.make_key(key))
+        return (
+            None if generation is None else generation.decode(),
+            None if entry is None else pickle.loads(entry),
+        )
+
+    def entry(self, key):
+        value = self.client.get(self.make_key(key))
+        return None if value is None else pickle.loads(value)
+
+    def set_generation(self, generation):
+        self.client.set(self.generation_key, generation)
+
+    def add_generation(self, generation):
+        self.client.set(self.generation_key, generation, nx=True)
+
+    def set_entry(self, key, entry, timeout):
+        self.client.set(
+            self.make_key(key), pickle.dumps(entry, pickle.HIGHEST_PROTOCOL), ex=timeout
+        )
+
+
+def store():
+    """The page cache's storage for the configured cache, one per process (clients are thread-safe)."""
+    alias = cache_alias()
+    found = _stores.get(alias)
+    if found is None:
+        cache = caches[alias]
+        if isinstance(cache, RedisCache):
+            found = RedisStore(cache, settings.CACHES[alias])
+        else:
+            found = CacheStore()
+        _stores[alias] = found
+    return found
+
+
 # Rules -------------------------------------------------------------------------
 
 
@@ -263,13 +380,12 @@ def next_change(since):
 
 def split_csrf_tokens(request, body):
     """Cut this visitor's CSRF tokens out of the body: the parts to join with another's."""
-    secret = request.META.get("CSRF_COOKIE")
+    secret = csrf_secret(request)
     if not secret:
         return [body]
     parts, start = [], 0
     for match in CSRF_TOKEN_CANDIDATE.finditer(body):
-        token = match.group().decode()
-        if _unmask_cipher_token(token) == secret:
+        if csrf_token_secret(match.group().decode()) == secret:
             parts.append(body[start : match.start()])
             start = match.end()
     parts.append(body[start:])
@@ -280,7 +396,7 @@ def etag_for(entry, request):
     if len(entry["parts"]) == 1:
         return f'"{entry["digest"]}"'
     # Pages with a form: the visitor's own CSRF secret is part of the representation.
-    secret = request.META.get("CSRF_COOKIE", "")
+    secret = csrf_secret(request) or ""
     digest = hashlib.blake2b(f"{entry['digest']}:{secret}".encode(), digest_size=12)
     return f'"{digest.hexdigest()}"'
 
@@ -337,7 +453,6 @@ class PageCacheMiddleware:
         self.get_response = get_response
         self.csrf = CsrfViewMiddleware(get_response)
         self.local = LocalCopies(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32_000_000))
-        self.redis = None
 
     def __call__(self, request):
         if cache_seconds() <= 0:
@@ -346,19 +461,14 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if request.method in UNSAFE_METHODS and excluded_paths().search(request.path_info):
                 # Admin actions may update rows in bulk, which sends no model signal.
-                invalidate_pages_now_and_after_commit()
+                invalidate_pages_when_committed()
             response.headers.setdefault("X-Cache", "BYPASS")
             return response
 
         started_at = time.time()
         key = entry_key(request)
         try:
-            generation = self.generation()
-            entry = self.local.get(key)
-            if not self.is_valid(entry, generation, started_at):
-                entry = page_cache().get(key)
-                if self.is_valid(entry, generation, started_at):
-                    self.local.put(key, entry)
+            generation, entry = self.lookup(key, started_at)
         except Exception:
             logger.exception("Page cache: unavailable, serving without it")
             return self.get_response(request)
@@ -374,26 +484,26 @@ class PageCacheMiddleware:
         response.headers.setdefault("X-Cache", "BYPASS")
         return response
 
-    def read_generation(self):
-        cache = page_cache()
-        if not isinstance(cache, RedisCache):
-            return cache.get(GENERATION_KEY)
-        # Django's Redis backend builds a new client for every call, a third of a hit's
-        # time: keep one per process (its connection pool is thread-safe).
-        key = cache.make_and_validate_key(GENERATION_KEY)
-        if self.redis is None or self.redis[0] is not cache:
-            self.redis = (cache, cache._cache.get_client(key))
-        value = self.redis[1].get(key)
-        return None if value is None else cache._cache._serializer.loads(value)
-
-    def generation(self):
-        generation = self.read_generation()
+    def lookup(self, key, now):
+        """The current generation, and the entry for `key` (this worker's copy if still valid)."""
+        shared = store()
+        entry = self.local.get(key)
+        if entry is not None and entry["expires_at"] > now:
+            # The usual hit: only the generation travels.
+            generation = shared.generation()
+            if generation == entry["generation"]:
+                return generation, entry
+            entry = shared.entry(key)
+        else:
+            generation, entry = shared.generation_and_entry(key)
         if generation is None:
             # Missing (first start, cleared or evicted): a new random one, so that no
             # entry stored before can match it.
-            page_cache().add(GENERATION_KEY, uuid.uuid4().hex, None)
-            generation = page_cache().get(GENERATION_KEY)
-        return generation
+            shared.add_generation(uuid.uuid4().hex)
+            return shared.generation(), None
+        if self.is_valid(entry, generation, now):
+            self.local.put(key, entry)
+        return generation, entry
 
     @staticmethod
     def is_valid(entry, generation, now):
@@ -428,10 +538,8 @@ class PageCacheMiddleware:
             "headers": headers,
             "digest": digest.hexdigest(),
         }
-        global _stored_since_invalidation
-        _stored_since_invalidation = True
         try:
-            page_cache().set(key, entry, timeout)
+            store().set_entry(key, entry, timeout)
         except Exception:
             logger.exception("Page cache: could not store %s", request.path)
             return None

@@ -16,7 +16,6 @@ closes those gaps for every image the site stores:
 """
 
 import warnings
-from contextlib import contextmanager
 from io import BytesIO
 from pathlib import PurePath
 
@@ -28,7 +27,7 @@ from django.db import models
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 # What we store, and the format each is written back as (metadata dropped).
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG", "MPO": "JPEG"}
@@ -40,21 +39,24 @@ PARSERS = ["JPEG", "PNG", "WEBP", "GIF"]
 SNIFF_BYTES = 1024
 
 
-@contextmanager
-def truncated_images_refused():
-    """A truncated file must fail to load here, whatever another library set globally.
+class EndWatchingBytes(BytesIO):
+    """The upload's bytes, noting whether a decoder asked for more than the file holds.
 
-    WeasyPrint (the CV) sets `ImageFile.LOAD_TRUNCATED_IMAGES = True` when imported,
-    which would let half a JPEG through as a grey-padded image. gunicorn's sync
-    workers handle one request at a time, so switching the flag around one
-    load does not race with a PDF being rendered.
+    WeasyPrint (the CV) sets Pillow's global `ImageFile.LOAD_TRUNCATED_IMAGES = True`
+    when imported, and Pillow then loads half a JPEG as a grey-padded image without a
+    word. Switching the global around our own load would race with the other threads of
+    a threaded worker, so we leave it alone and watch the reads instead: whatever the
+    flag, a truncated file is one whose decoding hit the end of the data.
     """
-    previous = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        yield
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+    watching = False
+    ran_out = False
+
+    def read(self, size=-1):
+        data = super().read(size)
+        if self.watching and not data and size != 0:
+            self.ran_out = True
+        return data
 
 
 def _looks_like_markup(head):
@@ -90,12 +92,13 @@ def validate_image_file(upload):
                 code="svg",
             )
         upload.seek(0)
+        data = EndWatchingBytes(upload.read())  # at most MAX_UPLOAD_MB, checked above
         # Image.open reads only the header, and only tries the formats we accept:
         # the pixel count is checked before any decoding.
         with warnings.catch_warnings():
             # Pillow only warns between its limit and twice it; our own limit follows.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(upload, formats=PARSERS)
+            image = Image.open(data, formats=PARSERS)
         with image:
             width, height = image.size
             if width * height > settings.MAX_IMAGE_PIXELS:
@@ -111,8 +114,10 @@ def validate_image_file(upload):
                         "megapixels": settings.MAX_IMAGE_PIXELS // 1_000_000,
                     },
                 )
-            with truncated_images_refused():
-                image.load()  # a truncated or corrupt file fails here
+            data.watching = True
+            image.load()  # a corrupt file fails here, a truncated one may run out
+            if data.ran_out:
+                raise OSError("image file is truncated")
     except ValidationError:
         raise
     except Image.DecompressionBombError:

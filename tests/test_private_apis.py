@@ -1,0 +1,38 @@
+"""The private Django APIs behind portfolio/core/private_apis.py: this fails first on an upgrade.
+
+The page cache cuts each visitor's CSRF token out of a stored page and puts the next
+visitor's in; if Django changed how a token carries its secret, every cached form would
+refuse its visitors' posts.
+"""
+
+import inspect
+
+from django.conf import settings
+from django.middleware import csrf
+from django.test import RequestFactory
+
+from portfolio.core.private_apis import csrf_secret, csrf_token_secret
+
+
+def test_each_masked_token_carries_the_requests_secret():
+    request = RequestFactory().get("/")
+    first, second = csrf.get_token(request), csrf.get_token(request)
+    assert first != second  # masked afresh each time, as the cache expects
+    assert len(first) == len(second) == csrf.CSRF_TOKEN_LENGTH == 64
+    assert csrf_token_secret(first) == csrf_token_secret(second) == csrf_secret(request)
+
+
+def test_the_secret_is_the_visitors_cookie_once_the_middleware_has_read_it():
+    secret = csrf._get_new_csrf_string()
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{settings.CSRF_COOKIE_NAME}={secret}")
+    csrf.CsrfViewMiddleware(lambda request: None).process_request(request)
+    assert csrf_secret(request) == secret
+    assert csrf_token_secret(csrf.get_token(request)) == secret
+
+
+def test_a_request_without_the_middleware_has_no_secret():
+    assert csrf_secret(RequestFactory().get("/")) is None
+
+
+def test_the_private_function_keeps_its_signature():
+    assert list(inspect.signature(csrf._unmask_cipher_token).parameters) == ["token"]
