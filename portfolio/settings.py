@@ -207,6 +207,9 @@ STORAGES = {
 # Uploads: refused above this size, with a message saying so.
 MAX_UPLOAD_MB = env.get_int("MAX_UPLOAD_MB", 10, minimum=1)
 MAX_IMAGE_PIXELS = env.get_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1_000_000)
+# Importers with --download-media fetch only public addresses; networks listed here
+# (e.g. "10.0.0.0/8" for an old blog on the local network) may be reached too.
+IMPORT_DOWNLOAD_ALLOWED_NETWORKS = env.get_list("IMPORT_DOWNLOAD_ALLOWED_NETWORKS")
 
 # Renditions are made when the source image is saved, never at first view,
 # and their URLs are trusted without a storage check (django-imagekit).

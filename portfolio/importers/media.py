@@ -8,15 +8,22 @@ Where an image is looked for, in order:
    (`photo-300x200.jpg`, `photo-scaled.jpg`) lead to the original
    (`photo.jpg`) when it is there, else to the copy itself;
 2. with `download`, the URL itself: http(s) only, a timeout, at most
-   MAX_UPLOAD_MB (the admin's upload limit) read, redirects to http(s) only.
+   MAX_UPLOAD_MB (the admin's upload limit) read, redirects to http(s) only,
+   and never to a private, loopback or link-local address (see `GuardedConnection`).
 
 Every file then goes through `validate_image_file` and `reencode`, exactly
 what `SafeImageField` does to an upload in the admin, and is stored once per
 import run: the same photo in three posts is one file.
 """
 
+import http.client
+import ipaddress
 import posixpath
 import re
+import socket
+import ssl
+import time
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -30,7 +37,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from blog.models import Figure
 from portfolio.core.uploads import reencode, validate_image_file
 
-DOWNLOAD_TIMEOUT_SECONDS = 15
+DOWNLOAD_TIMEOUT_SECONDS = 15  # each connect and read
+DOWNLOAD_DEADLINE_SECONDS = 60  # a whole file: a server dripping a byte at a time stops here
 RESIZED = re.compile(r"-(?:\d+x\d+|scaled|rotated|e\d{10,})(?=\.[A-Za-z0-9]+$)")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
@@ -55,6 +63,75 @@ def candidates(path):
     """The original first, then the resized copy the post pointed at."""
     original = RESIZED.sub("", path)
     return [original, path] if original != path else [path]
+
+
+class BlockedAddress(OSError):
+    """The host of an image URL resolves to an address an import must not reach."""
+
+
+def may_reach(address):
+    """Whether a download may connect to `address`: public ones, and the networks in
+    IMPORT_DOWNLOAD_ALLOWED_NETWORKS (empty by default).
+
+    An export names any URL it likes: without this, `http://127.0.0.1:6379/` or the
+    cloud's metadata address (169.254.169.254) would be fetched from inside the machine.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if any(
+        ip in ipaddress.ip_network(network, strict=False)
+        for network in settings.IMPORT_DOWNLOAD_ALLOWED_NETWORKS
+    ):
+        return True
+    return ip.is_global and not ip.is_multicast
+
+
+def guarded_socket(host, port, timeout):
+    """A socket connected to `host`, after every address it resolves to was checked.
+
+    The check and the connection use the same resolved address, so a name that
+    resolves to a public address for the check and a private one for the connection
+    (DNS rebinding) gets nowhere.
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    for *_rest, sockaddr in infos:
+        if not may_reach(sockaddr[0]):
+            raise BlockedAddress(f"{host} is a private, loopback or link-local address")
+    error = OSError(f"cannot resolve {host}")
+    for family, kind, proto, _name, sockaddr in infos:
+        sock = socket.socket(family, kind, proto)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(sockaddr)
+            return sock
+        except OSError as failed:
+            sock.close()
+            error = failed
+    raise error
+
+
+class GuardedConnection(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = guarded_socket(self.host, self.port, self.timeout)
+
+
+class GuardedSecureConnection(http.client.HTTPSConnection):
+    context = ssl.create_default_context()
+
+    def connect(self):
+        sock = guarded_socket(self.host, self.port, self.timeout)
+        self.sock = self.context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(GuardedConnection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(GuardedSecureConnection, req)
 
 
 class _NoRedirectElsewhere(urllib.request.HTTPRedirectHandler):
@@ -117,16 +194,47 @@ class MediaLibrary:
     def _download(self, url):
         if urlsplit(url).scheme not in ("http", "https"):
             return None, "not an http(s) address"
-        opener = urllib.request.build_opener(_NoRedirectElsewhere)
+        # No proxy from the environment: the address checked must be the one connected to.
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            _GuardedHTTPHandler,
+            _GuardedHTTPSHandler,
+            _NoRedirectElsewhere,
+        )
         request = urllib.request.Request(url, headers={"User-Agent": "Vitrine importer"})
         try:
             with opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
-                data = response.read(self.limit + 1)
-        except (OSError, ValueError) as error:
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > self.limit:
+                    return None, "larger than MAX_UPLOAD_MB"
+                data = self._read_until_deadline(response)
+        except urllib.error.HTTPError as error:
+            return None, f"download failed: HTTP {error.code}"
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, BlockedAddress):
+                return None, f"refused: {error.reason}"
+            return None, f"download failed ({error.reason})"[:200]
+        except (OSError, ValueError, http.client.HTTPException) as error:
             return None, f"download failed ({error.__class__.__name__}: {error})"[:200]
+        if data is None:
+            return None, f"download failed (longer than {DOWNLOAD_DEADLINE_SECONDS} s)"
         if len(data) > self.limit:
             return None, "larger than MAX_UPLOAD_MB"
         return data, None
+
+    def _read_until_deadline(self, response):
+        """At most limit + 1 bytes, or None when the whole file takes too long."""
+        deadline = time.monotonic() + DOWNLOAD_DEADLINE_SECONDS
+        chunks, size = [], 0
+        while size <= self.limit:
+            chunk = response.read(min(64 * 1024, self.limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if time.monotonic() > deadline:
+                return None
+        return b"".join(chunks)
 
     def find(self, src):
         """(bytes, None) or (None, why not)."""
