@@ -27,7 +27,7 @@ RESPONSE = "9f8e7d6c5b4a"
 WORKSHOP = "7b8c9d0e1f2a"
 
 
-def build_archive(path, image_host=None, extra=None, only=None):
+def build_archive(path, image_host=None, extra=None, only=None, prefix=""):
     """Zip the fixture export into `path`; `image_host` replaces Medium's CDN in the posts."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for file in sorted(EXPORT.rglob("*.html")):
@@ -37,7 +37,7 @@ def build_archive(path, image_host=None, extra=None, only=None):
             text = file.read_text()
             if image_host:
                 text = text.replace(MEDIUM_CDN, image_host)
-            archive.writestr(name, text)
+            archive.writestr(prefix + name, text)
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
     return path
@@ -90,7 +90,9 @@ class ImageServer:
 
 
 @pytest.fixture
-def image_server():
+def image_server(settings):
+    # Downloads never reach loopback addresses, except those a test allows.
+    settings.IMPORT_DOWNLOAD_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     server = ImageServer()
     yield server
     server.close()
@@ -196,7 +198,14 @@ def test_dry_run_prints_the_report_and_writes_nothing(db, archive):
     output = run(archive, "--dry-run")
 
     assert Post.objects.count() == 0
+    assert ImportedObject.objects.count() == 0
     assert "post: 3 imported" in output and "dry run" in output, output
+
+
+def test_an_archive_zipped_again_from_its_unzipped_folder_is_read(db, tmp_path):
+    run(build_archive(tmp_path / "again.zip", prefix="medium-export/"))
+
+    assert Post.objects.count() == 3
 
 
 # Refusals: nothing written, a non-zero exit, one clear line ---------------------------
@@ -339,3 +348,29 @@ def test_admin_page_refuses_a_file_that_is_not_a_zip_in_one_line(staff_client):
 
     assert "Ce fichier n’est pas une archive zip." in page.content.decode()
     assert Post.objects.count() == 0
+
+
+# "First published elsewhere", for any post ------------------------------------------------
+
+
+def test_first_published_elsewhere_without_address_or_date_is_plain_escaped_text(db, client):
+    post = Post.objects.create(
+        title="Republié",
+        slug="republie",
+        status=Post.Status.PUBLISHED,
+        first_published_in="<b>Le Monde</b>",
+    )
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert "Publié initialement sur &lt;b&gt;Le Monde&lt;/b&gt;</p>" in page
+    plain = Post.objects.create(title="Ici d’abord", slug="ici", status=Post.Status.PUBLISHED)
+    assert "Publié initialement" not in client.get(plain.get_absolute_url()).content.decode()
+
+
+def test_post_admin_edits_where_a_post_was_first_published(staff_client):
+    form = staff_client.get(reverse("admin:blog_post_add")).content.decode()
+
+    assert "Publié d’abord ailleurs" in form
+    for name in ("first_published_in", "first_published_url", "first_published_at_0"):
+        assert f'name="{name}"' in form
