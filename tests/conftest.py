@@ -183,6 +183,31 @@ def page(open_page):
     return open_page()
 
 
+VIEWS = [
+    (label, width, scheme)
+    for scheme in ("light", "dark")
+    for label, width in (("phone", 390), ("desktop", 1280))
+]
+
+
+def in_every_view(open_page, check):
+    """`check(page, label, width, scheme)` in a phone and a desktop window, light and dark.
+
+    One test for the four views: one database flush and one demo load instead of four.
+    Every view is checked; the failures of all of them are reported together.
+    """
+    failures = []
+    for label, width, scheme in VIEWS:
+        page = open_page(width=width, scheme=scheme)
+        try:
+            check(page, label, width, scheme)
+        except AssertionError as error:
+            failures.append(f"{label}-{scheme}: {error}")
+        finally:
+            page.context.close()
+    assert failures == [], "\n".join(failures)
+
+
 def save_screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
