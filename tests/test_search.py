@@ -13,27 +13,9 @@ from django.utils import timezone
 
 from blog.models import Category, Post, RichText
 from blog.search import search_posts
+from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def make_post(django_capture_on_commit_callbacks):
-    """A published post with its text in a rich text block, indexed as the admin would."""
-    counter = iter(range(1, 10_000))
-
-    def make(title, text="", **fields):
-        fields.setdefault("slug", f"post-{next(counter)}")
-        fields.setdefault("status", Post.Status.PUBLISHED)
-        fields.setdefault("published_at", timezone.now() - timedelta(days=1))
-        # The index is written when the transaction commits, blocks included.
-        with django_capture_on_commit_callbacks(execute=True):
-            post = Post.objects.create(title=title, **fields)
-            if text:
-                RichText.objects.create(parent=post, region="body", ordering=10, text=text)
-        return post
-
-    return make
 
 
 def result_titles(client, query, path="/blog/search/"):
@@ -42,7 +24,7 @@ def result_titles(client, query, path="/blog/search/"):
     return [re.sub(r"</?mark>", "", title) for title in titles]
 
 
-def test_a_title_match_ranks_above_a_body_only_match(client, make_post):
+def test_a_title_match_ranks_above_a_body_only_match(client):
     make_post("Notes de terrain", "<p>Un mot sur la cartographie des risques.</p>")
     make_post("La cartographie des risques", "<p>Une méthode simple.</p>")
     assert result_titles(client, "cartographie") == [
@@ -51,14 +33,14 @@ def test_a_title_match_ranks_above_a_body_only_match(client, make_post):
     ]
 
 
-def test_accents_are_optional_in_french(client, make_post):
+def test_accents_are_optional_in_french(client):
     make_post("Dix ans de métier", "<p>Le développement d’une équipe prend du temps.</p>")
     assert result_titles(client, "developpement") == ["Dix ans de métier"]
     assert result_titles(client, "équipe") == ["Dix ans de métier"]
     assert result_titles(client, "EQUIPE") == ["Dix ans de métier"]
 
 
-def test_drafts_and_scheduled_posts_are_never_found(client, make_post):
+def test_drafts_and_scheduled_posts_are_never_found(client):
     make_post("Billet public sur la migration", "<p>migration</p>")
     make_post("Brouillon sur la migration", "<p>migration</p>", status=Post.Status.DRAFT)
     make_post(
@@ -69,7 +51,7 @@ def test_drafts_and_scheduled_posts_are_never_found(client, make_post):
     assert result_titles(client, "migration") == ["Billet public sur la migration"]
 
 
-def test_a_scheduled_post_is_found_once_its_time_has_come(client, make_post):
+def test_a_scheduled_post_is_found_once_its_time_has_come(client):
     post = make_post(
         "Annonce", "<p>inauguration</p>", published_at=timezone.now() + timedelta(hours=1)
     )
@@ -82,7 +64,7 @@ def test_a_scheduled_post_is_found_once_its_time_has_come(client, make_post):
     assert result_titles(client, "inauguration") == ["Annonce"]
 
 
-def test_matched_words_are_highlighted_and_everything_else_escaped(client, make_post):
+def test_matched_words_are_highlighted_and_everything_else_escaped(client):
     make_post(
         "Sécurité du navigateur",
         "<p>Taper &lt;script&gt;alert(1)&lt;/script&gt; dans un formulaire teste "
@@ -97,7 +79,7 @@ def test_matched_words_are_highlighted_and_everything_else_escaped(client, make_
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}">', html)
 
 
-def test_the_query_is_shown_escaped_in_the_title_and_the_form(client, make_post):
+def test_the_query_is_shown_escaped_in_the_title_and_the_form(client):
     html = client.get("/blog/search/", {"q": '<b>"x"</b>'}).content.decode()
     assert "<b>" not in html
     assert "&lt;b&gt;" in html
@@ -113,7 +95,7 @@ def test_empty_state_invites_to_search(client, db):
     assert 'role="status"' not in html
 
 
-def test_no_results_state_suggests_what_to_try(client, make_post):
+def test_no_results_state_suggests_what_to_try(client):
     career = Category.objects.create(name="Carrière", slug="carriere")
     Category.objects.create(name="Vide", slug="vide")
     make_post("Un billet", "<p>texte</p>", category=career)
@@ -125,14 +107,14 @@ def test_no_results_state_suggests_what_to_try(client, make_post):
     assert 'href="/blog/"' in html
 
 
-def test_search_syntax_in_the_query_is_harmless(client, make_post):
+def test_search_syntax_in_the_query_is_harmless(client):
     make_post("Produit et équipe", "<p>backlog</p>")
     for query in ['"', "AND OR NOT", "title:x", "back*", "NEAR(a b)", "(", "'; DROP TABLE"]:
         assert client.get("/blog/search/", {"q": query}).status_code == 200
     assert result_titles(client, 'backlog"') == ["Produit et équipe"]
 
 
-def test_results_are_paginated_and_keep_the_query(client, make_post):
+def test_results_are_paginated_and_keep_the_query(client):
     for number in range(12):
         make_post(f"Rétrospective {number}", "<p>rétrospective</p>")
     html = client.get("/blog/search/", {"q": "retrospective"}).content.decode()
@@ -143,14 +125,14 @@ def test_results_are_paginated_and_keep_the_query(client, make_post):
     assert page_two.count('class="search-result"') == 2
 
 
-def test_english_page_uses_english_words(client, make_post):
+def test_english_page_uses_english_words(client):
     make_post("Remote review", "<p>agenda</p>")
     html = client.get("/en/blog/search/", {"q": "agenda"}).content.decode()
     assert "Search: agenda" in html
     assert result_titles(client, "agenda", path="/en/blog/search/") == ["Remote review"]
 
 
-def test_edits_and_deletions_reach_the_index(client, make_post, django_capture_on_commit_callbacks):
+def test_edits_and_deletions_reach_the_index(client, django_capture_on_commit_callbacks):
     post = make_post("Ancien titre", "<p>contenu</p>")
     with django_capture_on_commit_callbacks(execute=True):
         post.title = "Nouveau titre"
@@ -184,7 +166,7 @@ def test_the_rebuild_command_indexes_every_post(client, db):
 
 @pytest.mark.parametrize("matches", [5, 40])
 def test_search_page_costs_the_same_queries_whatever_the_matches(
-    client, make_post, django_assert_num_queries, matches
+    client, django_assert_num_queries, matches
 ):
     for number in range(matches):
         make_post(f"Entretien {number}", "<p>entretien annuel</p>")
