@@ -129,7 +129,7 @@ class PostAdmin(ContentEditor):
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption", "cover_credit"]}),
         (
             _("Update note"),
-            {"fields": ["updated_on", "update_note"], "classes": ["collapse"]},
+            {"fields": ["updated_on", "update_note", "is_update_shown"], "classes": ["collapse"]},
         ),
         (
             _("First published elsewhere"),

@@ -245,6 +245,15 @@ class Post(models.Model):
         blank=True,
         help_text=_("Shown at the top of the post with the update date."),
     )
+    # Off for imported posts: WordPress bumps its modified date for any edit, even a typo,
+    # so the importer keeps the date and lets the author decide to show it.
+    is_update_shown = models.BooleanField(
+        _("show the update date"),
+        default=True,
+        help_text=_(
+            "Untick to keep the date without the “Updated on” note at the top of the post."
+        ),
+    )
     category = models.ForeignKey(
         Category,
         verbose_name=_("category"),
@@ -383,6 +392,11 @@ class Post(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def shown_update_date(self):
+        """The "Updated on" date readers see: none when the author chose not to show it."""
+        return self.updated_on if self.is_update_shown else None
 
     @property
     def is_scheduled(self):

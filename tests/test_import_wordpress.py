@@ -11,6 +11,7 @@ from django_comments_xtd.models import XtdComment
 
 from blog.models import Category, Figure, GalleryImage, Page, Post, PullQuote, RichText
 from comments.models import CommentReview
+from portfolio.importers.models import ImportedObject
 
 DATA = Path(__file__).parent / "data" / "wordpress"
 UPLOADS = DATA / "uploads"
@@ -37,7 +38,8 @@ def test_posts_keep_their_status_dates_and_classification(imported):
     assert post.author.name == "Claire Martin"
     assert post.category.slug == "produit"
     assert [tag.slug for tag in post.tags.all()] == ["roadmap"]
-    assert post.updated_on is None  # the "Updated on" note is the author's decision
+    assert post.updated_on.isoformat() == "2017-01-05"  # post_modified_gmt, kept…
+    assert not post.is_update_shown  # …and not shown until the author decides
     assert Post.objects.get(slug="un-billet-programme").is_scheduled
     assert not Post.objects.get(slug="un-billet-programme").is_open_for_comments
     drafts = set(Post.objects.filter(status="draft").values_list("title", flat=True))
@@ -45,6 +47,21 @@ def test_posts_keep_their_status_dates_and_classification(imported):
     assert not Post.objects.filter(title="À la corbeille").exists()
     assert not Category.objects.filter(slug="non-classe").exists()
     assert "status “trash” in WordPress" in imported
+
+
+def test_the_update_date_is_shown_only_once_the_author_ticks_it(imported, client):
+    post = Post.objects.get(slug="dix-ans-de-produit")
+    assert "Mis à jour le" not in client.get(post.get_absolute_url()).content.decode()
+    post.is_update_shown = True
+    post.save()
+    assert "Mis à jour le 5 janvier 2017" in client.get(post.get_absolute_url()).content.decode()
+    # A later export where the post changed updates it and keeps the author's choice.
+    ImportedObject.objects.filter(kind="post", source_id="10").update(fingerprint="changed")
+    assert "post: 0 imported, 1 updated" in run("classic.xml", "--media-dir", str(UPLOADS))
+    post.refresh_from_db()
+    assert post.is_update_shown
+    written_here = Post.objects.create(title="Écrit ici", slug="ecrit-ici", status="published")
+    assert written_here.is_update_shown
 
 
 def test_content_becomes_blocks_and_nothing_written_disappears(imported, client):

@@ -21,7 +21,7 @@ class ImportedObject(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     stored_name = models.CharField(_("stored file"), max_length=300, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
-    # WordPress's `post_modified_gmt`: kept, not shown (the "Updated on" note is the author's call).
+    # WordPress's `post_modified_gmt`, also Post.updated_on (shown once the author ticks it).
     source_modified_at = models.DateTimeField(_("modified at the source"), null=True, blank=True)
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -12,8 +12,10 @@ The rules, item by item:
   category → category, further ones → tags (a post has one category here);
   WordPress's "Uncategorized" means none; `comment_status` closed → comments
   closed; `_thumbnail_id` → cover with the attachment's alt text, caption and
-  credit. `post_modified_gmt` is kept on the import record (`source_modified_at`)
-  and not shown: the public "Updated on" note stays the author's decision.
+  credit. `post_modified_gmt` → `updated_on` when later than the publication day,
+  with `is_update_shown` off: the public "Updated on" note is the author's call
+  (WordPress bumps the date for any typo fixed), one tick in the admin. A later
+  import updates the date and leaves the author's tick alone.
 - **Pages** → `blog.Page`, parents first, so nested pages keep nested addresses.
 - **Comments** (see `comments_of`): kept with their thread, date, name, email,
   site and address; approved → published, 0 → held for moderation, spam → spam,
@@ -184,6 +186,9 @@ class WordPressImport:
             post.standfirst = self.standfirst(item, title)
             post.status = status
             post.published_at = item.date_gmt or item.modified_gmt or timezone.now()
+            post.updated_on = _later_day(item.modified_gmt, post.published_at)
+            if is_new:
+                post.is_update_shown = False
             post.author = self.author(item.creator)
             post.is_open_for_comments = item.comment_status != "closed"
             category, extra_tags = self.category(item.categories)
@@ -502,6 +507,14 @@ def _url_of(page):
         return page.get_absolute_url()
     except NoReverseMatch:
         return ""
+
+
+def _later_day(modified, published):
+    """The modification day, when it is after the publication day (else none to show)."""
+    if modified is None:
+        return None
+    day = timezone.localdate(modified)
+    return day if day > timezone.localdate(published) else None
 
 
 def _parents_first(pages):
