@@ -178,12 +178,17 @@ def test_running_again_changes_and_duplicates_nothing(db, archive):
 def test_a_story_edited_on_medium_is_updated_in_place(db, tmp_path, archive):
     run(archive)
     post = Post.objects.get(title="Un atelier en images")
+    # What the author changed here stays: the address they chose, the draft they published.
+    Post.objects.filter(pk=post.pk).update(slug="mon-atelier")
+    Post.objects.filter(title="Les roadmaps sans dates").update(status=Post.Status.PUBLISHED)
     changed = tmp_path / "later.zip"
     with zipfile.ZipFile(archive) as old, zipfile.ZipFile(changed, "w") as new:
         for info in old.infolist():
             data = old.read(info)
             if WORKSHOP in info.filename:
                 data = data.replace(b"Voici le mur", "Voilà le mur".encode())
+            if DRAFT in info.filename:
+                data = data.replace("(à finir)".encode(), b"(presque fini)")
             new.writestr(info, data)
 
     output = run(changed)
@@ -191,7 +196,11 @@ def test_a_story_edited_on_medium_is_updated_in_place(db, tmp_path, archive):
     assert Post.objects.count() == 3
     post.refresh_from_db()
     assert "Voilà le mur" in RichText.objects.get(parent=post).text
-    assert "post: 0 imported, 1 updated, 2 unchanged" in output, output
+    assert post.slug == "mon-atelier"
+    draft = Post.objects.get(title="Les roadmaps sans dates")
+    assert "(presque fini)" in RichText.objects.get(parent=draft).text
+    assert draft.status == Post.Status.PUBLISHED
+    assert "post: 0 imported, 2 updated, 1 unchanged" in output, output
 
 
 def test_dry_run_prints_the_report_and_writes_nothing(db, archive):

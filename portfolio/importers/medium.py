@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
@@ -253,7 +254,9 @@ class MediumImport:
         return self.report
 
     def import_story(self, story):
-        title = story.title or story.file_name
+        # An untitled draft is named after its first words, as Medium lists it.
+        first_words = Truncator(" ".join(strip_tags(story.body_html).split())).words(8)
+        title = story.title or first_words or story.file_name
         if story.is_response:
             self.report.skipped.append(
                 Entry("response", title, reason=_("a response to another story"))
@@ -278,11 +281,15 @@ class MediumImport:
         is_new = post is None
         post = post or Post()
         post.title = title[:200]
-        post.slug = self.unique_slug(story, post)
+        if is_new:
+            # Later runs keep the address: the author may have changed it, readers know it.
+            post.slug = self.unique_slug(story, post)
+            post.author = self.author(story.author_name)
         post.standfirst = self.standfirst(story, post.title)
-        post.author = self.author(story.author_name)
         if story.is_draft:
-            post.status = Post.Status.DRAFT
+            # Only when new: a draft the author has since published here stays published.
+            if is_new:
+                post.status = Post.Status.DRAFT
         else:
             post.status = Post.Status.PUBLISHED
             post.published_at = story.published_at or post.published_at or timezone.now()
