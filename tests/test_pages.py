@@ -263,3 +263,37 @@ def test_demo_links_both_legal_pages_from_every_footer(client, demo):
         assert legal.get_absolute_url() in footer and privacy.get_absolute_url() in footer, url
     assert client.get(legal.get_absolute_url()).status_code == 200
     assert client.get(privacy.get_absolute_url()).status_code == 200
+
+
+def test_admin_edits_pages_with_the_content_editor_and_refuses_reserved_slugs(admin_client):
+    add_url = "/admin/blog/page/add/"
+    form = admin_client.get(add_url)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert "pagerichtext" in html.lower() and 'id="id_slug"' in html
+    response = admin_client.post(
+        add_url,
+        {
+            "title": "Contact",
+            "slug": "contact",
+            "status": "published",
+            "language": "fr",
+            "kind": "page",
+            "menu_order": "0",
+            **{
+                f"{prefix}-{field}": value
+                for prefix in (
+                    "blog_pagerichtext_set",
+                    "blog_pagefigure_set",
+                    "blog_pagegalleryimage_set",
+                    "blog_pagepullquote_set",
+                    "blog_pagequestion_set",
+                )
+                for field, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+            },
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "est déjà une adresse du site" in response.content.decode()
+    assert not Page.objects.exists()
+    assert admin_client.get("/admin/blog/page/").status_code == 200
