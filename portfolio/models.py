@@ -1,6 +1,7 @@
 """The site owner's professional profile, and the messages visitors send through the contact form."""
 
 import datetime
+import heapq
 
 import nh3
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -196,9 +197,19 @@ class Profile(models.Model):
     # The helpers below read the prefetched lists of `for_page()`: no query of their own.
 
     def timeline(self):
-        """Positions and free-form periods together, most recent first."""
-        entries = [*self.positions.all(), *self.periods.all()]
-        return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
+        """Positions, most recent first, with the free-form periods in the author's order.
+
+        The two lists are merged by date, so periods left at the default order fall in
+        among the positions by their year; a period moved in the admin stays where put.
+        """
+        return list(
+            heapq.merge(
+                self.positions.all(),
+                self.periods.all(),
+                key=lambda entry: entry.sort_key,
+                reverse=True,
+            )
+        )
 
     def current_positions(self):
         """Where the person works now (volunteering aside), most recent first."""
@@ -344,7 +355,7 @@ class Period(OrderedItem):
     text = models.CharField(_("text"), max_length=300)
 
     class Meta(OrderedItem.Meta):
-        ordering = ["-start_year", "pk"]
+        ordering = ["sort_order", "-start_year", "pk"]
         verbose_name = _("free-form period")
         verbose_name_plural = _("career: free-form periods")
 

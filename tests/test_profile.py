@@ -19,6 +19,7 @@ from portfolio.models import (
     Certification,
     ContactMessage,
     Language,
+    Period,
     Position,
     Profile,
     Recommendation,
@@ -504,3 +505,18 @@ def test_admin_explains_a_position_that_ends_before_it_starts(admin_client, db):
         or "La date de fin doit suivre la date de début." in html
     )
     assert not Position.objects.exists()
+
+
+def test_free_form_periods_follow_the_order_set_in_the_admin(client, db):
+    profile = make_profile()
+    make_position(profile, start_date=datetime.date(2015, 1, 1))
+    # The author puts the earlier stretch first, whatever its year: sort_order decides.
+    Period.objects.create(
+        profile=profile, start_year=2001, text="Une année de voyage", sort_order=2
+    )
+    Period.objects.create(profile=profile, start_year=1987, text="La passion du code", sort_order=1)
+    html = client.get("/en/profile/").content.decode()
+    assert html.index("Product Owner") < html.index("La passion du code")
+    assert html.index("La passion du code") < html.index("Une année de voyage")
+    _pages, text = pdf_text(client.get("/en/profile/cv.pdf").content)
+    assert text.index("La passion du code") < text.index("Une année de voyage")
