@@ -8,12 +8,11 @@ import feedparser
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
 from blog.models import Author, Category, Figure, Post, Question, RichText, Tag
+from tests.factories import count_queries, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +25,6 @@ def jpeg(width=1200, height=800):
     buffer = BytesIO()
     Image.new("RGB", (width, height), (30, 90, 160)).save(buffer, format="JPEG")
     return ContentFile(buffer.getvalue(), name="photo.jpg")
-
-
-def make_post(slug, title=None, tags=(), **fields):
-    fields.setdefault("status", Post.Status.PUBLISHED)
-    fields.setdefault("published_at", timezone.now() - timedelta(days=1))
-    post = Post.objects.create(slug=slug, title=title or slug.replace("-", " ").title(), **fields)
-    post.tags.set(tags)
-    return post
 
 
 def parse(client, url):
@@ -52,8 +43,8 @@ def blog():
     support = Tag.objects.create(name="support", slug="support")
     method = Tag.objects.create(name="méthode", slug="methode")
     story = make_post(
-        "dix-ans-de-support",
         "Dix ans de support",
+        slug="dix-ans-de-support",
         standfirst="Ce que les utilisateurs m’ont appris.",
         author=owner,
         category=career,
@@ -81,8 +72,8 @@ def blog():
         parent=story, region="body", ordering=30, question="Pourquoi ?", answer="<p>Parce que.</p>"
     )
     backlog = make_post(
-        "backlog-sans-douleur",
         "Un backlog sans douleur",
+        slug="backlog-sans-douleur",
         category=product,
         tags=[method],
         published_at=timezone.now() - timedelta(days=3),
@@ -91,11 +82,15 @@ def blog():
         parent=backlog, region="body", ordering=10, text="<p>Trois habitudes.</p>"
     )
     make_post(
-        "brouillon", "Brouillon secret", status=Post.Status.DRAFT, category=career, tags=[support]
+        "Brouillon secret",
+        slug="brouillon",
+        status=Post.Status.DRAFT,
+        category=career,
+        tags=[support],
     )
     make_post(
-        "a-paraitre",
         "Billet programmé",
+        slug="a-paraitre",
         category=career,
         tags=[support],
         published_at=timezone.now() + timedelta(days=1),
@@ -235,13 +230,6 @@ def populate(count):
         Question(parent=post, region="body", ordering=20, question="Q ?", answer="<p>R</p>")
         for post in posts
     )
-
-
-def count_queries(client, url):
-    cache.clear()  # the rendering is measured, not the page cache
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize(
