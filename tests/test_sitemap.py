@@ -9,20 +9,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from blog.models import Category, Post, Series, Tag
+from tests.factories import count_queries, make_post
 
 pytestmark = pytest.mark.django_db
 
 SITE = "http://127.0.0.1:8000"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-
-
-def make_post(slug, **fields):
-    fields.setdefault("status", Post.Status.PUBLISHED)
-    fields.setdefault("published_at", timezone.now() - timedelta(days=1))
-    tags = fields.pop("tags", [])
-    post = Post.objects.create(slug=slug, title=slug, **fields)
-    post.tags.set(tags)
-    return post
 
 
 def sitemap(client):
@@ -41,15 +33,15 @@ def blog():
     hidden = Tag.objects.create(name="caché", slug="cache")
     interviews = Series.objects.create(name="Entretiens", slug="entretiens")
     post = make_post(
-        "dix-ans",
+        slug="dix-ans",
         category=career,
         tags=[support],
         series=interviews,
         series_number=1,
         published_at=timezone.now() - timedelta(days=400),
     )
-    make_post("brouillon", status=Post.Status.DRAFT, tags=[hidden])
-    make_post("a-paraitre", published_at=timezone.now() + timedelta(days=3), tags=[hidden])
+    make_post(slug="brouillon", status=Post.Status.DRAFT, tags=[hidden])
+    make_post(slug="a-paraitre", published_at=timezone.now() + timedelta(days=3), tags=[hidden])
     return post
 
 
@@ -140,17 +132,6 @@ def test_admin_pages_tell_search_engines_not_to_index_them(client, admin_user):
     assert noindex(client.get("/admin/blog/post/"))
 
 
-def count_queries(client, url):
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    cache.clear()  # the rendering is measured, not the page cache
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_sitemap_query_count_does_not_grow_with_posts(client, db, django_assert_num_queries):
     from django.core.cache import cache
 
@@ -159,7 +140,7 @@ def test_sitemap_query_count_does_not_grow_with_posts(client, db, django_assert_
         category = Category.objects.create(name=f"c{start}", slug=f"c{start}")
         for number in range(start, start + count):
             make_post(
-                f"billet-{number}",
+                slug=f"billet-{number}",
                 category=category,
                 tags=[tag],
                 published_at=timezone.now() - timedelta(days=40 * number + 1),
