@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from blog.models import Page, PageFigure, PageRichText
+from blog.models import Figure, Page, PageFigure, PageRichText
+from portfolio.core import page_cache
 from portfolio.models import Profile
 from tests.factories import count_queries, make_post
 
@@ -175,11 +176,7 @@ def test_the_page_cache_serves_a_page(client, django_assert_num_queries):
 
 def test_page_with_images_uses_the_post_renditions(client, demo):
     page = make_page("Galerie", slug="galerie")
-    figure = PageFigure.objects.first()
-    assert figure is None
-    from blog.models import Figure
-
-    source = Figure.objects.first()
+    source = Figure.objects.first()  # a demo post's photo, with its renditions
     PageFigure.objects.create(
         parent=page, region="body", ordering=10, image=source.image, alt="Un lac", caption="Le lac"
     )
@@ -297,3 +294,16 @@ def test_admin_edits_pages_with_the_content_editor_and_refuses_reserved_slugs(ad
     assert "est déjà une adresse du site" in response.content.decode()
     assert not Page.objects.exists()
     assert admin_client.get("/admin/blog/page/").status_code == 200
+
+
+def test_a_restart_with_a_new_retention_never_serves_the_old_privacy_notice(client, monkeypatch):
+    make_page("Confidentialité", slug="confidentialite", kind=Page.Kind.PRIVACY_NOTICE)
+    assert client.get("/confidentialite/")["X-Cache"] == "MISS"
+    assert client.get("/confidentialite/")["X-Cache"] == "HIT"
+
+    # A new process reads the environment: the setting has changed, the stored page has not.
+    monkeypatch.setattr(page_cache, "_deploy_version", None)
+    monkeypatch.setattr(page_cache.settings, "COMMENTS_IP_RETENTION_DAYS", 7, raising=False)
+    response = client.get("/confidentialite/")
+    assert response["X-Cache"] == "MISS"
+    assert "7 jours" in text_of(response)

@@ -72,6 +72,11 @@ VERSIONED_SETTINGS = (
     "MEDIA_URL",
     "ADMIN_PATH",
     "DEBUG",
+    # Stated on the privacy notice (blog/notices.py): a new value must show at once.
+    "COMMENTS_IP_RETENTION_DAYS",
+    "CONTACT_RATE_LIMIT",
+    "CONTACT_RATE_WINDOW",
+    "SESSION_COOKIE_AGE",
 )
 CODE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".json", ".svg"}
 CSRF_TOKEN_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
