@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.db import connection
-from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -15,8 +14,9 @@ def make_post(title=None, text="", *, tags=(), **fields):
     """A post published a day ago, with its tags and, given `text`, a rich text block.
 
     Without a title, one is made from the slug ("a-paraitre" → "A Paraitre"), else "Un
-    billet"; without a slug, it is "un-billet", or "un-billet-2" when that one is taken. The
-    transaction's on-commit work (the search index) runs as it would after the admin saved.
+    billet"; without a slug, it is "un-billet", or "un-billet-2" when that one is taken.
+    Nothing is committed: what waits for the commit (the search index, the page cache's
+    invalidation) waits, as in the admin's own transaction.
     """
     if title is None:
         title = fields["slug"].replace("-", " ").title() if "slug" in fields else "Un billet"
@@ -28,11 +28,10 @@ def make_post(title=None, text="", *, tags=(), **fields):
         while Post.objects.filter(slug=fields["slug"]).exists():
             number += 1
             fields["slug"] = f"{base}-{number}"
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        post = Post.objects.create(title=title, **fields)
-        post.tags.set(tags)
-        if text:
-            RichText.objects.create(parent=post, region="body", ordering=10, text=text)
+    post = Post.objects.create(title=title, **fields)
+    post.tags.set(tags)
+    if text:
+        RichText.objects.create(parent=post, region="body", ordering=10, text=text)
     return post
 
 
