@@ -17,13 +17,13 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import override_settings
 from django.utils import timezone
-from django.utils.text import slugify
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
 from comments import cookies
 from portfolio.core import page_cache
 from portfolio.core.private_apis import csrf_token_secret
+from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,6 @@ def committed(django_capture_on_commit_callbacks):
     at commit, when other visitors can see the change: the block runs those callbacks.
     """
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def make_post(**fields):
-    fields.setdefault("title", "Un billet")
-    fields.setdefault("slug", slugify(fields["title"]))
-    fields.setdefault("status", Post.Status.PUBLISHED)
-    fields.setdefault("published_at", timezone.now() - timedelta(days=1))
-    return Post.objects.create(**fields)
 
 
 def csrf_token_in(html):
