@@ -162,7 +162,7 @@ def test_block_editor_export_from_wordpress_com(db):
     output = run("blocks.xml", "--media-dir", str(UPLOADS))
     post = Post.objects.get(slug="entretien-avec-lea")
     text = "".join(RichText.objects.filter(parent=post).values_list("text", flat=True))
-    assert "<h3>Un intertitre</h3>" in text
+    assert "<h2>Un intertitre</h2>" in text  # its only heading: h4 → h2, no level skipped
     assert 'href="https://twitter.com/lea/status/123"' in text
     assert "Texte d’un bloc inconnu." in text
     figure = Figure.objects.get(parent=post)

@@ -13,7 +13,8 @@ shortcodes and paragraphs are expanded, see `wordpress_content`; Medium's
   breaks, already through the same sanitizer as text typed in the admin.
   Consecutive pieces make one block. `<b>`/`<i>` become `<strong>`/`<em>`
   (the editor offers only those); headings follow `headings` (WordPress:
-  h1/h2 → h2, h3–h6 → h3, since the post title is the page's h1).
+  h1/h2 → h2, h3–h6 → h3, since the post title is the page's h1; an h3 before any h2
+  becomes h2, so no level is skipped).
 - `ImageSpec(src, alt, caption, credit, in_gallery)`: a `<figure>` or a lone
   `<img>`; a figure holding several images (a gallery) gives consecutive
   gallery photos. A caption that ends with its credit ("© Jane Doe",
@@ -157,6 +158,7 @@ def link_paragraph(url, text=None):
 class _Converter:
     def __init__(self, headings):
         self.headings = headings
+        self.has_h2 = False
         self.result = Conversion()
         self.rich = []  # HTML pieces of the rich text block being built
         self.inline = []  # loose inline HTML waiting for its paragraph
@@ -184,6 +186,15 @@ class _Converter:
         if name not in self.result.kept_as_text:
             self.result.kept_as_text.append(name)
 
+    def heading_level(self, name):
+        """`headings[name]`, except that an h3 before any h2 is an h2: after the title
+        (the page's h1) an h3 would skip a level, which screen reader users navigate by."""
+        level = self.headings[name]
+        if level == "h3" and not self.has_h2:
+            level = "h2"
+        self.has_h2 = self.has_h2 or level == "h2"
+        return level
+
     # Walking ------------------------------------------------------------------------
 
     def walk(self, node):
@@ -205,7 +216,7 @@ class _Converter:
             self.paragraph(node)
         elif name in self.headings:
             self.flush_inline()
-            level = self.headings[name]
+            level = self.heading_level(name)
             inner = self.inline_html(node, drop_images=False)
             self.images_in(node)
             if _has_text(inner):
@@ -379,7 +390,7 @@ class _Converter:
         for tag in copy.find_all(list(INLINE_RENAMES)):
             tag.name = INLINE_RENAMES[tag.name]
         for tag in copy.find_all(list(self.headings)):
-            tag.name = self.headings[tag.name]
+            tag.name = self.heading_level(tag.name)
         for tag in copy.find_all(DROPPED):
             tag.decompose()
         return copy.decode()
