@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from portfolio.core import page_cache
+from tests import factories
 
 # Playwright's sync API keeps an event loop running in the test thread, which
 # makes Django refuse ORM calls from the test body without this.
@@ -114,6 +115,12 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def make_post(db):
+    """tests/factories.py's make_post, for the tests that take it as a fixture."""
+    return factories.make_post
 
 
 @pytest.fixture

@@ -24,22 +24,6 @@ def _french():
 
 
 @pytest.fixture
-def make_post(db):
-    def make(**fields):
-        number = Post.objects.count() + 1
-        values = {
-            "title": f"Post {number}",
-            "slug": f"post-{number}",
-            "status": Post.Status.PUBLISHED,
-            "published_at": timezone.now() - timedelta(days=1),
-        }
-        values.update(fields)
-        return Post.objects.create(**values)
-
-    return make
-
-
-@pytest.fixture
 def post(make_post):
     return make_post(title="Un billet", slug="un-billet")
 
