@@ -60,10 +60,12 @@ def test_the_author_imports_a_wordpress_export_and_finds_it_on_the_site(
     log_in(page)
     page.get_by_role("link", name="Importer depuis WordPress").click()
     assert page.get_by_role("heading", name="Importer depuis WordPress").is_visible()
+    assert page.get_by_text("Essai à blanc : afficher le rapport sans rien enregistrer :").count() == 0
     upload(page, uploads_zip)
 
     report = page.locator(".vitrine-import-report")
     assert report.get_by_role("heading", name="Rapport d’import").is_visible()
+    assert report.get_by_role("columnheader", name="Mis à jour", exact=True).is_visible()
     posts = report.get_by_role("row", name=re.compile(r"^post"))
     assert posts.get_by_role("cell").all_inner_texts() == ["5", "0", "0"]
     assert report.locator("li", has_text="[contact-form-7]").is_visible()
