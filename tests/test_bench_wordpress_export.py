@@ -3,6 +3,7 @@
 import hashlib
 
 from bench import wordpress_export
+from portfolio.importers import wxr
 
 
 def digest(folder):
@@ -38,3 +39,16 @@ def test_export_is_the_same_for_the_same_seed(tmp_path):
 
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
     assert digest(tmp_path / "a") != digest(tmp_path / "c")
+
+
+def test_the_importer_reads_the_export(tmp_path):
+    wordpress_export.generate(tmp_path, posts=20, comments=100, images=30)
+    export = tmp_path / "export.xml"
+
+    channel = wxr.read_channel(export)
+    items = list(wxr.items(export))
+
+    assert channel.site_url == wordpress_export.SITE
+    assert len(channel.attachments) == 30
+    assert sum(item.type == "post" for item in items) == 20
+    assert sum(len(item.comments) for item in items) == 100
