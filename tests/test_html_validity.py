@@ -23,12 +23,19 @@ REQUIRED_FIELDS = {
 }
 
 
+# Both tests read the same crawl (the demo and the edge cases): the first of them in a
+# process makes it, the other reuses it.
+_crawl = {}
+
+
 @pytest.fixture
-def pages(client, demo):
-    add_edge_cases()
-    pages, broken = public_pages(client)
-    assert broken == {}, f"links to missing or failing pages: {broken}"
-    return pages
+def pages(request, client, db):
+    if not _crawl:
+        request.getfixturevalue("demo")
+        add_edge_cases()
+        _crawl["pages"], _crawl["broken"] = public_pages(client)
+    assert _crawl["broken"] == {}, f"links to missing or failing pages: {_crawl['broken']}"
+    return _crawl["pages"]
 
 
 def run_vnu(pages, folder):
