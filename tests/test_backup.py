@@ -186,7 +186,10 @@ def test_backup_while_writing_then_restore_gives_everything_back(site):
         time.sleep(0.01)
     output = site.manage("backup", "--output-dir", str(site.var / "archives")).stdout
     during = writer.committed
-    time.sleep(0.2)
+    # Threads meeting, not time passing: wait for the writer's next commit after the backup.
+    deadline = time.monotonic() + 10
+    while writer.committed <= during and writer.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
     writer.stop.set()
     writer.join(10)
     assert writer.errors == []
