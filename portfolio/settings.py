@@ -5,6 +5,7 @@ The variables are listed, with their defaults, in README.md.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
@@ -197,8 +198,6 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get_path("MEDIA_ROOT", VAR_DIR / "media")
-# One machine serves its own uploads; behind S3-compatible storage, turn this off.
-SERVE_MEDIA = env.get_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -211,6 +210,50 @@ MAX_IMAGE_PIXELS = env.get_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1_000_000
 # (e.g. "10.0.0.0/8" for an old blog on the local network) may be reached too.
 IMPORT_DOWNLOAD_ALLOWED_NETWORKS = env.get_list("IMPORT_DOWNLOAD_ALLOWED_NETWORKS")
 
+# Media on S3-compatible storage (portfolio/core/storage.py) when a bucket is named, under
+# the variables django-storages reads; pages then link to the bucket or AWS_S3_CUSTOM_DOMAIN.
+AWS_STORAGE_BUCKET_NAME = env.get_str("AWS_STORAGE_BUCKET_NAME")
+MEDIA_ORIGINS = []  # where pages load media from besides this site (the CSP's img-src)
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env.get_str("AWS_S3_ENDPOINT_URL") or None
+    if AWS_S3_ENDPOINT_URL:
+        env.get_url("AWS_S3_ENDPOINT_URL", AWS_S3_ENDPOINT_URL, {"http", "https"})
+    AWS_S3_REGION_NAME = env.get_str("AWS_S3_REGION_NAME") or None
+    AWS_S3_CUSTOM_DOMAIN = env.get_str("AWS_S3_CUSTOM_DOMAIN").strip("/") or None
+    STORAGES["default"] = {
+        "BACKEND": "portfolio.core.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
+            # Left out, boto3 reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the
+            # environment itself (or an instance role): the same variables.
+            "access_key": env.get_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env.get_str("AWS_SECRET_ACCESS_KEY") or None,
+            # S3-compatible servers all speak path-style; the CSP below names that origin.
+            "addressing_style": "path" if AWS_S3_ENDPOINT_URL else None,
+        },
+    }
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+    elif AWS_S3_ENDPOINT_URL:
+        endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        MEDIA_ORIGINS = [f"{endpoint.scheme}://{endpoint.netloc}"]
+    else:
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"] + (
+            [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"]
+            if AWS_S3_REGION_NAME
+            else []
+        )
+# Public-read media: plain URLs (no signature that expires, so pages and the CDN can cache
+# them), a new name for each upload (never overwritten, so renditions stay immutable), and
+# the bucket's own policy decides who reads (no per-object ACL, which many buckets refuse).
+AWS_QUERYSTRING_AUTH = False
+AWS_S3_FILE_OVERWRITE = False
+AWS_DEFAULT_ACL = None
+# One machine serves its own uploads; with a bucket, pages link to it instead.
+SERVE_MEDIA = env.get_bool("SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
 # Renditions are made when the source image is saved, never at first view,
 # and their URLs are trusted without a storage check (django-imagekit).
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
@@ -223,6 +266,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Read by portfolio.core.security.CrossOriginResourcePolicyMiddleware (Django has no setting).
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Renditions live beside their sources: on the bucket when media are there.
+IMAGEKIT_DEFAULT_FILE_STORAGE = "default"
 HTTPS = env.get_bool("DJANGO_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS and env.get_bool("DJANGO_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
@@ -277,7 +322,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -1,5 +1,6 @@
 import io
 import os
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -11,7 +12,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from portfolio.core import page_cache
-from tests import factories
+from tests import factories, s3
 
 # Playwright's sync API keeps an event loop running in the test thread, which
 # makes Django refuse ORM calls from the test body without this.
@@ -49,6 +50,21 @@ def _isolated_environment(tmp_path_factory):
     """Keep tests away from var/: their own media and cache, plain static storage."""
     overrides = {
         "MEDIA_ROOT": tmp_path_factory.mktemp("media"),
+def own_media_storage():
+    """The configured media storage; on a bucket, under a key prefix of this test process.
+
+    With AWS_STORAGE_BUCKET_NAME set (CI's PostgreSQL + Redis pass) the suite runs on that
+    bucket, each xdist worker in its own folder of it, so that listing or restoring the media
+    of one process never sees another's.
+    """
+    default = settings.STORAGES["default"]
+    if not settings.AWS_STORAGE_BUCKET_NAME:
+        return default
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    location = f"tests-{worker}-{uuid.uuid4().hex[:8]}"
+    return {**default, "OPTIONS": {**default.get("OPTIONS", {}), "location": location}}
+
+
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "STORAGES": {
             **settings.STORAGES,
@@ -57,6 +73,7 @@ def _isolated_environment(tmp_path_factory):
     }
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
         overrides["CACHES"] = {
+            "default": own_media_storage(),
             "default": {**settings.CACHES["default"], "LOCATION": own_redis_db()}
         }
     else:
@@ -132,7 +149,9 @@ def demo(db):
     per process, and later tests skip the resizing, which is most of the demo's cost.
     """
     default = settings.STORAGES["default"]
-    overwrite = {"OPTIONS": {**default.get("OPTIONS", {}), "allow_overwrite": True}}
+    # FileSystemStorage's and S3Storage's names for the same thing.
+    option = "file_overwrite" if "S3" in default["BACKEND"] else "allow_overwrite"
+    overwrite = {"OPTIONS": {**default.get("OPTIONS", {}), option: True}}
     with override_settings(STORAGES={**settings.STORAGES, "default": {**default, **overwrite}}):
         call_command("demo", stdout=io.StringIO())
 
@@ -142,6 +161,25 @@ def demo(db):
 
 @pytest.fixture(scope="session")
 def browser():
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's S3 server on a free port of 127.0.0.1, for this test process (tests/s3.py)."""
+    process, log, server = s3.start(tmp_path_factory.mktemp("moto") / "server.log")
+    yield server
+    process.terminate()
+    process.wait(10)
+    log.close()
+
+
+@pytest.fixture
+def media_bucket(s3_server, settings):
+    """Media on a fresh bucket of the moto server for this test, as settings.py sets them."""
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage(bucket)}
+    settings.AWS_STORAGE_BUCKET_NAME = bucket
+    return bucket
+
+
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -7,13 +7,16 @@ from django.views.static import serve
 
 # Renditions carry a content hash in their name, so they never change.
 IMMUTABLE = re.compile(r"(^|/)(CACHE|renditions)/")
+RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
+# An original keeps its name too, but the author may delete one that should not be public.
+ORIGINAL_CACHE_CONTROL = "public, max-age=3600"
 
 
 def serve_media(request, path):
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     if IMMUTABLE.search(path):
-        response["Cache-Control"] = "public, max-age=31536000, immutable"
+        response["Cache-Control"] = RENDITION_CACHE_CONTROL
     else:
-        response["Cache-Control"] = "public, max-age=3600"
+        response["Cache-Control"] = ORIGINAL_CACHE_CONTROL
     response["X-Content-Type-Options"] = "nosniff"
     return response

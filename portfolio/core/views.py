@@ -10,21 +10,36 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from portfolio.core.context_processors import home_in_each_language
+from portfolio.core.storage import media_storage_answers
 
 logger = logging.getLogger(__name__)
 
 
-@never_cache
-def healthz(request):
-    """200 when the database answers, 503 when it does not: for load balancers."""
+def database_answers():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         logger.exception("Health check: the database did not answer")
-        return JsonResponse({"status": "unavailable", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
+        return False
+    return True
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and the media storage answer, 503 otherwise: for load balancers.
+
+    The answer names each part and says only true or false: never an address, a key or
+    an error message, which the log keeps.
+    """
+    checks = {"database": database_answers(), "media": media_storage_answers()}
+    if not checks["media"]:
+        logger.error("Health check: the media storage did not answer")
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
 
 
 def bad_request(request, exception):

@@ -5,9 +5,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
+from portfolio.core import site_url
 from portfolio.models import Profile
 
 register = template.Library()
+
+
+@register.filter
+def absolute(url):
+    """The URL as a page outside the site needs it: media on a bucket are already absolute."""
+    return site_url.absolute(url)
 
 
 @register.filter

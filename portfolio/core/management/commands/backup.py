@@ -4,6 +4,11 @@ Safe while the site runs: SQLite is copied with its online backup API (a
 single, consistent read of the whole file, WAL included, while writers go on),
 PostgreSQL with `pg_dump -Fc` (one snapshot transaction). `dumpdata` is not a
 backup: it loses microseconds and cannot restore the Site row it duplicates.
+
+Media on a bucket are copied into the archive too, object by object, under the same
+`media/` folder as files on disk: one archive brings a site back whatever its storage
+(and moves it from disk to a bucket or back). Object names never change once written,
+so an object listed after the database snapshot is at worst one the snapshot does not use.
 """
 
 import json
@@ -17,9 +22,12 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
+
+from portfolio.core.storage import MediaStorage, bucket_objects, open_object
 
 FORMAT_VERSION = 1
 
@@ -56,6 +64,16 @@ def snapshot_postgresql(database, target):
     )
     if result.returncode:
         raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+
+
+def add_bucket(tar, storage):
+    for name, size, modified in bucket_objects(storage):
+        member = tarfile.TarInfo(f"media/{name}")
+        member.size = size
+        member.mtime = int(modified.timestamp())
+        member.mode = 0o644
+        with open_object(storage, name) as stream:
+            tar.addfile(member, stream)
 
 
 class Command(BaseCommand):
@@ -111,7 +129,9 @@ class Command(BaseCommand):
                 with tarfile.open(partial, "w:gz") as tar:
                     tar.add(work / "manifest.json", arcname="manifest.json")
                     tar.add(snapshot, arcname=snapshot.name)
-                    if media.is_dir():
+                    if isinstance(default_storage, MediaStorage):
+                        add_bucket(tar, default_storage)
+                    elif media.is_dir():
                         tar.add(media, arcname="media")
                 partial.rename(archive)
             except OSError as error:

@@ -2,7 +2,9 @@
 
 The current media folder is kept aside (renamed `<media>.before-restore-<time>`),
 never deleted; stop the site (or accept that visitors see the old state until
-the command ends) before restoring.
+the command ends) before restoring. On a bucket, the archive's objects are written
+back under their names, and objects the archive does not hold are left in place
+(the restored database does not use them) and counted.
 """
 
 import json
@@ -16,10 +18,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from portfolio.core.management.commands.backup import FORMAT_VERSION, postgres_environment
+from portfolio.core.storage import MediaStorage, bucket_objects, put_object
 
 
 def restore_sqlite(snapshot, database):
@@ -103,19 +107,45 @@ class Command(BaseCommand):
             else:
                 restore_postgresql(snapshot, database)
 
-            media = Path(settings.MEDIA_ROOT)
-            kept = None
-            if media.exists() and any(media.iterdir()):
-                stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-                kept = media.with_name(f"{media.name}.before-restore-{stamp}")
-                media.rename(kept)
-            if (work / "media").is_dir():
-                shutil.copytree(work / "media", media, dirs_exist_ok=True)
+            if isinstance(default_storage, MediaStorage):
+                left = restore_bucket(work / "media", default_storage)
+                kept = None
             else:
-                media.mkdir(parents=True, exist_ok=True)
+                kept = restore_folder(work / "media", Path(settings.MEDIA_ROOT))
+                left = 0
 
         for cache in caches.all(initialized_only=False):
             cache.clear()  # pages and counts rendered from the old data
         self.stdout.write(f"Restored {archive.name} (made {manifest['created_at']}).")
         if kept:
             self.stdout.write(f"The previous media files are kept in {kept}.")
+        if left:
+            self.stdout.write(
+                f"{left} object(s) of the bucket are not in the archive and were left there."
+            )
+
+
+def restore_folder(source, media):
+    """The archive's media folder in place of MEDIA_ROOT; returns where the old one is kept."""
+    kept = None
+    if media.exists() and any(media.iterdir()):
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        kept = media.with_name(f"{media.name}.before-restore-{stamp}")
+        media.rename(kept)
+    if source.is_dir():
+        shutil.copytree(source, media, dirs_exist_ok=True)
+    else:
+        media.mkdir(parents=True, exist_ok=True)
+    return kept
+
+
+def restore_bucket(source, storage):
+    """The archive's media written to the bucket; returns how many other objects it holds."""
+    restored = set()
+    if source.is_dir():
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                name = path.relative_to(source).as_posix()
+                put_object(storage, name, path)
+                restored.add(name)
+    return sum(1 for name, _size, _modified in bucket_objects(storage) if name not in restored)
