@@ -45,11 +45,6 @@ def own_redis_db():
     return urlunsplit(url._replace(path=f"/{db}"))
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _isolated_environment(tmp_path_factory):
-    """Keep tests away from var/: their own media and cache, plain static storage."""
-    overrides = {
-        "MEDIA_ROOT": tmp_path_factory.mktemp("media"),
 def own_media_storage():
     """The configured media storage; on a bucket, under a key prefix of this test process.
 
@@ -65,15 +60,20 @@ def own_media_storage():
     return {**default, "OPTIONS": {**default.get("OPTIONS", {}), "location": location}}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_environment(tmp_path_factory):
+    """Keep tests away from var/: their own media and cache, plain static storage."""
+    overrides = {
+        "MEDIA_ROOT": tmp_path_factory.mktemp("media"),
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "STORAGES": {
             **settings.STORAGES,
+            "default": own_media_storage(),
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
     }
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
         overrides["CACHES"] = {
-            "default": own_media_storage(),
             "default": {**settings.CACHES["default"], "LOCATION": own_redis_db()}
         }
     else:
@@ -156,11 +156,6 @@ def demo(db):
         call_command("demo", stdout=io.StringIO())
 
 
-# Browser fixtures -----------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     """moto's S3 server on a free port of 127.0.0.1, for this test process (tests/s3.py)."""
@@ -180,6 +175,11 @@ def media_bucket(s3_server, settings):
     return bucket
 
 
+# Browser fixtures -----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
