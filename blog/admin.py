@@ -98,7 +98,7 @@ class VisibilityFilter(admin.SimpleListFilter):
         if self.value() == "scheduled":
             return queryset.scheduled()
         if self.value() == "draft":
-            return queryset.filter(status=Post.Status.DRAFT)
+            return queryset.drafts()
         return queryset
 
 
@@ -167,7 +167,7 @@ class PostAdmin(ContentEditor):
 
     def changelist_view(self, request, extra_context=None):
         counts = {
-            "drafts": Post.objects.filter(status=Post.Status.DRAFT).count(),
+            "drafts": Post.objects.drafts().count(),
             "scheduled": Post.objects.scheduled().count(),
         }
         extra_context = {**(extra_context or {}), "post_counts": counts}

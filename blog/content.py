@@ -16,7 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, slugify
 
-from blog.models import RichText
+from blog.models import RichText, text_of_html
 
 WORDS_PER_MINUTE = 230
 EXCERPT_WORDS = 40
@@ -152,20 +152,14 @@ def plain_text(post) -> str:
     pieces = [post.title, post.standfirst]
     for kind, block in blocks(post):
         if kind == "richtext":
-            pieces.append(_text_of(block.text))
+            pieces.append(text_of_html(block.text))
         elif kind in ("figure", "gallery"):
             pieces.extend([block.caption, block.credit])
         elif kind == "pullquote":
             pieces.extend([block.quote, block.attribution])
         elif kind == "question":
-            pieces.extend([block.question, _text_of(block.answer)])
+            pieces.extend([block.question, text_of_html(block.answer)])
     return "\n\n".join(piece.strip() for piece in pieces if piece and piece.strip())
-
-
-def _text_of(fragment):
-    # Block-level ends become spaces, so "<p>a</p><p>b</p>" gives "a b", not "ab".
-    spaced = re.sub(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>", " ", fragment)
-    return html.unescape(strip_tags(spaced)).strip()
 
 
 def body_text(post):

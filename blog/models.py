@@ -1,3 +1,4 @@
+import html
 import re
 
 from content_editor.models import Region, create_plugin_base
@@ -9,6 +10,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
@@ -162,6 +165,10 @@ class PostQuerySet(models.QuerySet):
         itself at its hour with no job to run.
         """
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def drafts(self):
+        """Posts the author has not published yet (a scheduled post is not a draft)."""
+        return self.filter(status=Post.Status.DRAFT)
 
     def scheduled(self, after=None):
         """Published posts whose time has not come yet (or has not come at `after`)."""
@@ -417,6 +424,12 @@ class Post(models.Model):
 # A block's fields, once for the blocks of posts and of pages: the same editor, sanitizer,
 # renditions and templates (templates/blog/blocks/). content_editor ties each concrete
 # block to its owner through `create_plugin_base`, hence one concrete class per owner.
+def text_of_html(fragment):
+    """The words of an HTML fragment: entities decoded, "<h2>a</h2><p>b</p>" gives "a b"."""
+    spaced = re.sub(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>", " ", fragment)
+    return html.unescape(strip_tags(spaced)).strip()
+
+
 class RichTextFields(models.Model):
     text = ProseEditorField(_("text"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True)
 
@@ -424,7 +437,11 @@ class RichTextFields(models.Model):
         abstract = True
 
     def __str__(self):
-        return self.get_text_excerpt()
+        # The block's title in the editor. Not the field's get_text_excerpt(), which glues
+        # a heading to the next paragraph and shows entities ("&nbsp;") as typed.
+        # Collapse the source's line breaks, not the no-break spaces of French typography.
+        words = re.sub(r"[ \t\r\n]+", " ", text_of_html(self.text))
+        return Truncator(words).chars(80)
 
 
 class ImageFields(models.Model):

@@ -9,11 +9,12 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
@@ -75,16 +76,33 @@ def approve(comments):
     return _save_each(comments, is_public=True, is_removed=False)
 
 
+def mark_spam(comments):
+    """Unpublish as spam: kept for review, out of the pending queue and of every email."""
+    for comment in comments:
+        CommentReview.objects.update_or_create(
+            comment=comment, defaults={"is_spam": True, "reason": "marked by the author"}
+        )
+    return _save_each(comments, is_public=False)
+
+
+def remove(comments):
+    """Hide for good, kept for the record (CommentQuerySet.removed)."""
+    return _save_each(comments, is_removed=True)
+
+
+# One comment in one click, from a row of the queue or from the dashboard:
+# the decision's function (the same the bulk actions use) and its message.
+DECISIONS = {
+    "approve": (approve, _("Comment by %(name)s approved.")),
+    "spam": (mark_spam, _("Comment by %(name)s marked as spam.")),
+    "remove": (remove, _("Comment by %(name)s removed.")),
+}
+
+
 class CommentModerationAdmin(admin.ModelAdmin):
-    list_display = [
-        "user_name",
-        "excerpt",
-        "post_title",
-        "submit_date",
-        "status",
-        "held_because",
-        "approve_button",
-    ]
+    # Four columns, so the buttons stay in sight beside the filters at 1,280 px; on a
+    # phone the rows stack into cards (static/css/admin.css).
+    list_display = ["user_name", "excerpt", "status", "decision_buttons"]
     list_filter = [QueueFilter, "submit_date"]
     list_select_related = ["review", "user"]
     search_fields = ["user_name", "user_email", "comment"]
@@ -136,7 +154,13 @@ class CommentModerationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj):
-        return Truncator(obj.comment).chars(120)
+        """The words, then on which post and when."""
+        return format_html(
+            '{}<span class="comment-context">{} · {}</span>',
+            Truncator(obj.comment).chars(120),
+            self.post_title(obj),
+            date_format(timezone.localtime(obj.submit_date), "SHORT_DATETIME_FORMAT"),
+        )
 
     @admin.display(description=_("post"))
     def post_title(self, obj):
@@ -144,7 +168,12 @@ class CommentModerationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def status(self, obj):
-        return QUEUES[obj.queue][0] if getattr(obj, "queue", None) else ""
+        """The comment's queue, and why it was held or reported."""
+        label = QUEUES[obj.queue][0] if getattr(obj, "queue", None) else ""
+        why = self.held_because(obj)
+        return (
+            format_html('{}<span class="comment-context">{}</span>', label, why) if why else label
+        )
 
     @admin.display(description=_("why it was held"))
     def held_because(self, obj):
@@ -162,39 +191,70 @@ class CommentModerationAdmin(admin.ModelAdmin):
             '<button type="submit" class="button" formaction="{}">{}</button>', url, _("Approve")
         )
 
+    @admin.display(description=_("moderate"))
+    def decision_buttons(self, obj):
+        """Approve (when there is something to approve), spam, remove: one click each."""
+        others = [
+            (reverse(f"admin:comments_{name}", args=[obj.pk]), label)
+            for name, label, done in (
+                (
+                    "spam",
+                    pgettext_lazy("moderation button", "Spam"),
+                    getattr(obj, "queue", None) == "spam",
+                ),
+                ("remove", _("Remove"), obj.is_removed),
+            )
+            if not done
+        ]
+        # Buttons of the changelist form, like approve_button's.
+        return format_html(
+            "{}{}",
+            self.approve_button(obj),
+            format_html_join(
+                "", '<button type="submit" class="button" formaction="{}">{}</button>', others
+            ),
+        )
+
     def view_on_site(self, obj):
         post = Post.objects.filter(pk=obj.object_pk).first() if obj.object_pk.isdigit() else None
         return f"{post.get_absolute_url()}#c{obj.pk}" if post else None
 
     def get_urls(self):
         return [
-            path(
-                "<int:comment_id>/approve/",
-                self.admin_site.admin_view(require_POST(self.approve_view)),
-                name="comments_approve",
+            *(
+                path(
+                    f"<int:comment_id>/{decision}/",
+                    self.admin_site.admin_view(require_POST(self.moderate_view)),
+                    {"decision": decision},
+                    name=f"comments_{decision}",
+                )
+                for decision in DECISIONS
             ),
             *super().get_urls(),
         ]
 
-    def approve_view(self, request, comment_id):
+    def moderate_view(self, request, comment_id, decision):
         if not self.has_change_permission(request):
             return HttpResponse(status=403)
         comment = get_object_or_404(Comment.objects, pk=comment_id)
-        approve([comment])
-        CommentFlag.objects.get_or_create(
-            comment=comment, user=request.user, flag=CommentFlag.MODERATOR_APPROVAL
-        )
-        self.message_user(request, _("Comment by %(name)s approved.") % {"name": comment.user_name})
+        decide, message = DECISIONS[decision]
+        decide([comment])
+        if decision == "approve":
+            CommentFlag.objects.get_or_create(
+                comment=comment, user=request.user, flag=CommentFlag.MODERATOR_APPROVAL
+            )
+        self.message_user(request, message % {"name": comment.user_name}, messages.SUCCESS)
         return HttpResponseRedirect(self._back_to_queue(request))
 
     def _back_to_queue(self, request):
-        """The queue the author came from (its filters kept), when that is our changelist."""
+        """Where the author clicked (the queue with its filters, or the dashboard), if ours."""
         changelist = reverse("admin:comments_comment_changelist")
         referer = request.META.get("HTTP_REFERER", "")
         safe = url_has_allowed_host_and_scheme(
             referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
-        return referer if safe and urlsplit(referer).path == changelist else changelist
+        ours = {changelist, reverse("admin:index")}
+        return referer if safe and urlsplit(referer).path in ours else changelist
 
     def save_model(self, request, obj, form, change):
         # Published from the change form is approved: never spam nor reported
@@ -214,12 +274,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark the selected comments as spam"), permissions=["change"])
     def mark_spam(self, request, queryset):
-        comments = list(queryset)
-        for comment in comments:
-            CommentReview.objects.update_or_create(
-                comment=comment, defaults={"is_spam": True, "reason": "marked by the author"}
-            )
-        count = _save_each(comments, is_public=False)
+        count = mark_spam(list(queryset))
         self.message_user(
             request,
             ngettext("%d comment marked as spam.", "%d comments marked as spam.", count) % count,
@@ -228,7 +283,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Remove the selected comments"), permissions=["change"])
     def remove(self, request, queryset):
-        count = _save_each(list(queryset), is_removed=True)
+        count = remove(list(queryset))
         self.message_user(
             request,
             ngettext("%d comment removed.", "%d comments removed.", count) % count,

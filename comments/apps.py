@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_comments.apps import DjangoCommentsAdminConfig
 from django_comments_xtd.apps import CommentsXtdConfig
 
 
@@ -33,3 +34,10 @@ class CommentLibraryConfig(CommentsXtdConfig):
 
     default = False
     verbose_name = _("Comment moderation")
+
+
+class CommentFlagsConfig(DjangoCommentsAdminConfig):
+    """django-comments (its flags, in the dashboard's technical part) under a French name."""
+
+    default = False
+    verbose_name = _("Comment flags")

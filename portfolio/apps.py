@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import signals
@@ -13,3 +14,10 @@ class PortfolioConfig(AppConfig):
         signals.connect_profile_lists(self)
         # Messages are read in the admin only: receiving one leaves every page as it was.
         page_cache.ignore_changes_to(self.get_model("ContactMessage"))
+
+
+class VitrineAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with our site (portfolio/admin_site.py): the dashboard as its home."""
+
+    default = False  # PortfolioConfig stays the profile app's config
+    default_site = "portfolio.admin_site.VitrineAdminSite"

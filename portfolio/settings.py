@@ -26,7 +26,7 @@ SITE_NAME = env.get_str("SITE_NAME", "Vitrine") or "Vitrine"
 CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portfolio.apps.VitrineAdminConfig",  # django.contrib.admin, with our dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "content_editor",
     "django_prose_editor",
     "comments.apps.CommentLibraryConfig",  # django-comments-xtd, renamed in the admin
-    "django_comments",
+    "comments.apps.CommentFlagsConfig",  # django_comments, named in the admin
     "portfolio.core",
     "portfolio",
     "portfolio.importers",

@@ -1,0 +1,61 @@
+"""The admin's home page: what waits for the author, the latest comments, the shortcuts.
+
+It reads the comments, the contact messages and the posts, hence its place in the
+project package rather than in one app. Each list costs one query and each total
+another, whatever the number of rows (pinned in tests/test_dashboard.py).
+"""
+
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
+
+from blog.models import Post
+from comments.models import Comment
+from portfolio.models import ContactMessage
+
+# How many rows each list shows; the total links to the full list.
+LIST_LENGTH = 10
+LATEST_COMMENTS = 5
+
+# Apps the author never needs: shown apart, at the bottom of the dashboard.
+TECHNICAL_APPS = {"auth", "axes", "django_comments", "importers", "redirects", "sites"}
+
+
+def with_post(comments):
+    """Annotate each comment with its post's title and slug, in the same query."""
+    # object_pk is text: the post's key is cast to text (never the other way, which
+    # PostgreSQL refuses for a non-numeric value).
+    post = Post.objects.annotate(key=Cast("pk", CharField())).filter(key=OuterRef("object_pk"))
+    return comments.annotate(
+        post_title=Subquery(post.values("title")[:1]),
+        post_slug=Subquery(post.values("slug")[:1]),
+    )
+
+
+def waiting_list(queryset, length=LIST_LENGTH):
+    """{"items": the first `length` rows, "total": how many there are}: two queries."""
+    return {"items": list(queryset[:length]), "total": queryset.count()}
+
+
+def dashboard(request):
+    """The dashboard's context: each section only for whom may see it."""
+    user = request.user
+    context = {}
+    if user.has_perm("comments.view_comment"):
+        comments = with_post(Comment.objects.select_related("review")).order_by("-submit_date")
+        context["pending_comments"] = waiting_list(comments.pending())
+        context["reported_comments"] = waiting_list(comments.reported())
+        context["latest_comments"] = list(comments.visible()[:LATEST_COMMENTS])
+        context["can_moderate"] = user.has_perm("comments.change_comment")
+    if user.has_perm("portfolio.view_contactmessage"):
+        context["unread_messages"] = waiting_list(ContactMessage.objects.unread())
+    if user.has_perm("blog.view_post"):
+        context["drafts"] = waiting_list(Post.objects.drafts().order_by("-modified_at"))
+        context["scheduled_posts"] = waiting_list(Post.objects.scheduled().order_by("published_at"))
+    return context
+
+
+def split_technical(app_list):
+    """(the author's apps, the technical ones) of an admin app list."""
+    author = [app for app in app_list if app["app_label"] not in TECHNICAL_APPS]
+    technical = [app for app in app_list if app["app_label"] in TECHNICAL_APPS]
+    return author, technical
