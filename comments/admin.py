@@ -26,8 +26,8 @@ from comments.models import Comment, CommentQuerySet, CommentReview, is_visible
 QUEUES = {
     "removed": (_("Removed"), CommentQuerySet.removed),
     "spam": (_("Spam"), CommentQuerySet.spam),
+    "reported": (_("Reported"), CommentQuerySet.reported),  # shown, so before "approved"
     "approved": (_("Approved"), CommentQuerySet.visible),
-    "reported": (_("Reported"), CommentQuerySet.reported),
     "pending": (_("Pending"), CommentQuerySet.pending),
 }
 QUEUE_ORDER = ["pending", "reported", "spam", "approved", "removed"]
@@ -68,11 +68,16 @@ def _save_each(queryset, **changes):
     return count
 
 
+def clear_reports(pks):
+    """The author looked: reported ones are kept and take no more reports until edited."""
+    reviews = CommentReview.objects.filter(comment__in=pks)
+    reviews.filter(report_count__gt=0).update(is_cleared=True)
+    reviews.update(is_spam=False, report_count=0)
+
+
 def approve(comments):
     """Publish: clears the spam mark and reports; followers are emailed by a signal."""
-    CommentReview.objects.filter(comment__in=[c.pk for c in comments]).update(
-        is_spam=False, report_count=0
-    )
+    clear_reports([c.pk for c in comments])
     return _save_each(comments, is_public=True, is_removed=False)
 
 
@@ -179,11 +184,17 @@ class CommentModerationAdmin(admin.ModelAdmin):
     def held_because(self, obj):
         """The moderation's reason, e.g. the disallowed word that marked it as spam."""
         review = getattr(obj, "review", None)
-        return review.reason if review is not None and not is_visible(obj) else ""
+        if review is None:
+            return ""
+        if review.report_count and not obj.is_removed:
+            count = review.report_count
+            return ngettext("reported once", "reported %(count)d times", count) % {"count": count}
+        return review.reason if not is_visible(obj) else ""
 
     @admin.display(description=_("approve"))
     def approve_button(self, obj):
-        if is_visible(obj):
+        review = getattr(obj, "review", None)
+        if is_visible(obj) and not (review is not None and review.report_count):
             return ""
         url = reverse("admin:comments_approve", args=[obj.pk])
         # A button of the changelist form: it posts the form (and its CSRF token) here.
@@ -260,7 +271,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
         # Published from the change form is approved: never spam nor reported
         # while visible (CommentQuerySet.visible() relies on it).
         if change and is_visible(obj):
-            CommentReview.objects.filter(comment_id=obj.pk).update(is_spam=False, report_count=0)
+            clear_reports([obj.pk])
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Approve the selected comments"), permissions=["change"])

@@ -27,6 +27,14 @@ class CommentsConfig(AppConfig):
             _("Fills in your name, email and website, only if you ticked “remember me”."),
             cookies.COMMENTER_MAX_AGE,
         )
+        notices.declare_cookie(
+            cookies.APPROVED_COOKIE,
+            _(
+                "Proves that a comment sent from this browser was published, so your next "
+                "ones under the same email are published at once. Sent only with comments."
+            ),
+            cookies.APPROVED_MAX_AGE,
+        )
 
 
 class CommentLibraryConfig(CommentsXtdConfig):

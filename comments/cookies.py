@@ -4,6 +4,10 @@
   moderation, so the visitor sees them marked as such (nobody else does).
 - `vitrine_commenter`: name, email and website, only when the visitor ticks
   "remember me"; the form is prefilled from it.
+- `vitrine_approved`: the id of this browser's latest comment published at
+  once, the proof that lets its email skip moderation next time
+  (comments.moderation.emails_proven_by). Sent only with comment posts (its
+  path), so it neither travels with every page nor keeps pages out of the cache.
 """
 
 import json
@@ -13,18 +17,21 @@ from django.core import signing
 
 PENDING_COOKIE = "vitrine_pending"
 COMMENTER_COOKIE = "vitrine_commenter"
+APPROVED_COOKIE = "vitrine_approved"
 PERSONAL_COOKIES = (PENDING_COOKIE, COMMENTER_COOKIE)
 PENDING_MAX_IDS = 20
 PENDING_MAX_AGE = 60 * 60 * 24 * 30
 COMMENTER_MAX_AGE = 60 * 60 * 24 * 365
+APPROVED_MAX_AGE = 60 * 60 * 24 * 365
 
 
-def _set(response, name, value, max_age):
+def _set(response, name, value, max_age, path="/"):
     response.set_signed_cookie(
         name,
         value,
         salt=f"comments.{name}",
         max_age=max_age,
+        path=path,
         httponly=True,
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
@@ -45,7 +52,8 @@ def pending_ids(request):
 
 
 def add_pending(request, response, comment_id):
-    ids = [*pending_ids(request), comment_id][-PENDING_MAX_IDS:]
+    ids = [pk for pk in pending_ids(request) if pk != comment_id]
+    ids = [*ids, comment_id][-PENDING_MAX_IDS:]
     _set(response, PENDING_COOKIE, ",".join(map(str, ids)), PENDING_MAX_AGE)
 
 
@@ -70,3 +78,17 @@ def remember_commenter(response, name, email, url):
 
 def forget_commenter(response):
     response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
+
+
+def approved_id(request):
+    """The id in this browser's `vitrine_approved` cookie, or None."""
+    raw = _get(request, APPROVED_COOKIE) or ""
+    return int(raw) if raw.isdigit() else None
+
+
+def set_approved(response, comment_id, post_url):
+    """Remember in this browser that comment `comment_id`, its own, was published.
+
+    `post_url` is where the comment form posts (one per language).
+    """
+    _set(response, APPROVED_COOKIE, str(comment_id), APPROVED_MAX_AGE, path=post_url)

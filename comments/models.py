@@ -32,7 +32,10 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(is_public=False, is_removed=False).exclude(review__is_spam=True)
 
     def reported(self):
-        """Reported by a visitor since the last approval, neither removed nor spam."""
+        """Reported by a visitor since the last approval, neither removed nor spam.
+
+        A report never hides a comment: these stay visible until the author decides.
+        """
         return self.filter(review__report_count__gt=0, is_removed=False).exclude(
             review__is_spam=True
         )
@@ -82,6 +85,9 @@ class CommentReview(models.Model):
     reason = models.CharField(_("why it was held"), max_length=200, blank=True)
     report_count = models.PositiveIntegerField(_("reports"), default=0)
     reported_at = models.DateTimeField(_("last reported"), null=True, blank=True)
+    # Kept by the author after a report: further reports are refused until the
+    # text is edited (comments.signals), so nobody can report it back into the queue.
+    is_cleared = models.BooleanField(_("kept after a report"), default=False)
 
     class Meta:
         ordering = ["-comment__submit_date"]

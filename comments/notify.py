@@ -5,6 +5,7 @@ never loses the comment.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -18,6 +19,11 @@ from comments.models import Comment
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
+# Each follow-up email carries a fresh link, so a link only has to outlive the
+# wait between an email and its reader's click: a year covers a mail kept for
+# months (a quiet post may send none for that long), and a forwarded or leaked
+# link stops working after that.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
 
 
 def admin_url(comment):
@@ -25,19 +31,28 @@ def admin_url(comment):
     return settings.SITE_URL + path
 
 
-def unsubscribe_token(email, post_pk):
-    return signing.dumps({"email": email, "post": post_pk}, salt=UNSUBSCRIBE_SALT)
+def unsubscribe_token(comment_pk):
+    """An unsubscribe link's signed, dated id: a comment of the follower, never their email."""
+    return signing.dumps(comment_pk, salt=UNSUBSCRIBE_SALT)
 
 
-def read_unsubscribe_token(token):
-    """{"email", "post"} or None for a bad token."""
+def follower_of(token):
+    """The comment an unsubscribe link was made from, or None for a bad or dead link.
+
+    Raises SignatureExpired for a link older than UNSUBSCRIBE_MAX_AGE, and for
+    one of the links mailed before they were opaque ({"email", "post"}).
+    """
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    except signing.SignatureExpired:
+        raise
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or "email" not in data or "post" not in data:
+    if isinstance(pk, dict):
+        raise signing.SignatureExpired("An unsubscribe link of the old, readable kind.")
+    if not isinstance(pk, int):
         return None
-    return data
+    return Comment.objects.filter(pk=pk).first()
 
 
 def _send(subject, template, context, recipients):
@@ -74,8 +89,31 @@ def notify_author(comment):
         return _send(subject, "moderation", context, [settings.OWNER_EMAIL])
 
 
+def notify_reported(comment):
+    """Tell the site owner a visitor reported a published comment (it stays published)."""
+    post = comment.content_object
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("[%(site)s] Comment reported on “%(title)s”") % {
+            "site": settings.SITE_NAME,
+            "title": post.title,
+        }
+        context = {
+            "comment": comment,
+            "post": post,
+            "admin_url": admin_url(comment),
+            "queue_url": settings.SITE_URL
+            + reverse("admin:comments_comment_changelist")
+            + "?queue=reported",
+            "post_url": f"{settings.SITE_URL}{post.get_absolute_url()}#c{comment.pk}",
+        }
+        return _send(subject, "reported", context, [settings.OWNER_EMAIL])
+
+
 def followers_of(comment):
-    """Emails following the post of `comment`, except the author of `comment`."""
+    """(email, name, id of their first comment) following the post of `comment`.
+
+    The author of `comment` is left out.
+    """
     followers = {}
     rows = (
         Comment.objects.visible()
@@ -83,11 +121,11 @@ def followers_of(comment):
         .filter(followup=True)
         .exclude(pk=comment.pk)
         .order_by("submit_date")
-        .values_list("user_email", "user_name")
+        .values_list("user_email", "user_name", "pk")
     )
-    for email, name in rows:
+    for email, name, pk in rows:
         if email and email.lower() != comment.user_email.lower():
-            followers.setdefault(email.lower(), (email, name))
+            followers.setdefault(email.lower(), (email, name, pk))
     return list(followers.values())
 
 
@@ -104,9 +142,9 @@ def notify_followers(comment):
             "title": post.title,
         }
         comment_url = f"{settings.SITE_URL}{post.get_absolute_url()}#c{comment.pk}"
-        for email, name in followers_of(comment):
+        for email, name, follower_pk in followers_of(comment):
             unsubscribe_url = settings.SITE_URL + reverse(
-                "comments:unsubscribe", args=[unsubscribe_token(email, post.pk)]
+                "comments:unsubscribe", args=[unsubscribe_token(follower_pk)]
             )
             context = {
                 "comment": comment,

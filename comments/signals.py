@@ -7,7 +7,7 @@ from django_comments_xtd.moderation import moderator
 
 from blog.models import Post
 from comments import notify
-from comments.models import Comment, is_visible
+from comments.models import Comment, CommentReview, is_visible
 from comments.moderation import PostModerator
 
 
@@ -20,16 +20,32 @@ def connect():
     pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment._meta.label)
     # The admin saves through our proxy, whose saves carry its own sender.
     for model in (XtdComment, Comment):
-        pre_save.connect(remember_visibility, sender=model)
+        pre_save.connect(remember_stored_state, sender=model)
         post_save.connect(notify_when_published, sender=model)
+        post_save.connect(reopen_reports_when_edited, sender=model)
 
 
-def remember_visibility(sender, instance, raw=False, **kwargs):
-    """Note whether the stored comment was visible before this save."""
-    if raw or instance.pk is None:
-        instance._vitrine_was_visible = False
-        return
-    instance._vitrine_was_visible = Comment.objects.visible().filter(pk=instance.pk).exists()
+def remember_stored_state(sender, instance, raw=False, **kwargs):
+    """Note whether the stored comment was visible, and whether its text changes, in this save."""
+    stored = None
+    if not raw and instance.pk is not None:
+        stored = (
+            Comment.objects.filter(pk=instance.pk)
+            .values("is_public", "is_removed", "comment")
+            .first()
+        )
+    instance._vitrine_was_visible = (
+        bool(stored) and stored["is_public"] and not stored["is_removed"]
+    )
+    instance._vitrine_text_changed = bool(stored) and stored["comment"] != instance.comment
+
+
+def reopen_reports_when_edited(sender, instance, raw=False, **kwargs):
+    """A comment kept after a report takes reports again once its text is edited."""
+    if not raw and getattr(instance, "_vitrine_text_changed", False):
+        CommentReview.objects.filter(comment_id=instance.pk, is_cleared=True).update(
+            is_cleared=False
+        )
 
 
 def notify_when_published(sender, instance, created=False, raw=False, **kwargs):

@@ -8,20 +8,24 @@ and cannot run the flood check inside the write transaction.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
 from comments import cookies, notify
 from comments.forms import CommentForm
 from comments.models import Comment, CommentReport, CommentReview
-from comments.moderation import comments_are_open, is_flooding, judge
+from comments.moderation import comments_are_open, emails_proven_by, is_flooding, judge
 from comments.privacy import forget_old_ip_addresses
 from comments.tree import Node
 from portfolio.core.locks import lock_per_address
@@ -75,12 +79,20 @@ def _valid_ip(value):
     return value
 
 
-def _duplicate_of(comment):
-    """The same text from the same person on the same post (a double click)."""
+def _duplicate_of(comment, own_ids):
+    """The same text in the same place among this browser's own comments (a double click).
+
+    `own_ids`: the browser's pending cookie. Matching on the typed email instead
+    would hand anyone who knows a stranger's email and text the cookie that
+    shows the stranger's held comment.
+    """
+    if not own_ids:
+        return None
     # A saved top-level comment is its own parent (the library sets parent_id = id).
     same_place = {"level": 0} if not comment.parent_id else {"parent_id": comment.parent_id}
     return (
         Comment.objects.filter(
+            pk__in=own_ids,
             content_type=comment.content_type,
             object_pk=comment.object_pk,
             user_email=comment.user_email,
@@ -159,14 +171,16 @@ def post_comment(request):
     comment = _new_comment(form, request)
     with transaction.atomic():
         lock_per_address("comments", comment.ip_address)
-        duplicate = _duplicate_of(comment)  # a double click lands on the first one
         # The author answering several comments in a row is not a flood.
-        flooding = duplicate is None and not is_author and is_flooding(comment.ip_address)
+        flooding = not is_author and is_flooding(comment.ip_address)
+        # A double click lands on the first one, flooding or not: nothing new is written.
+        duplicate = _duplicate_of(comment, cookies.pending_ids(request))
         if duplicate is not None:
             comment = duplicate
+            flooding = False
         elif not flooding:
             user = request.user if request.user.is_authenticated else None
-            verdict = judge(comment, user)
+            verdict = judge(comment, user, emails_proven_by(request))
             comment.is_public = verdict.is_public
             comment.save()
             if not verdict.is_public:
@@ -192,6 +206,8 @@ def post_comment(request):
     response = redirect(f"{post.get_absolute_url()}#c{comment.pk}")
     if not comment.is_public:
         cookies.add_pending(request, response, comment.pk)
+    elif not is_author:
+        cookies.set_approved(response, comment.pk, reverse("comments:post"))
     if form.cleaned_data["remember"]:
         data = form.cleaned_data
         cookies.remember_commenter(response, data["name"], data["email"], data["url"])
@@ -227,55 +243,61 @@ def reply(request, comment_id):
 
 
 def report(request, comment_id):
-    """Ask, then send a published comment back to the author's moderation queue."""
+    """Ask, then tell the author that a visitor finds a published comment abusive.
+
+    A report hides nothing: hiding on reports, even on several from distinct
+    addresses, lets anyone with a few addresses silence a thread, while the
+    author, alerted by email and the "reported" queue, decides within hours.
+    A comment the author kept after a report takes no more until it is edited.
+    """
     comment, post = _public_comment_or_404(comment_id)
-    if request.method == "POST":
-        # A report hides a comment, so nobody may empty a thread in a loop: one
-        # report a minute per address, counted in the transaction that writes it.
-        ip_address = _valid_ip(client_ip(request))
-        now = timezone.now()
-        with transaction.atomic():
-            lock_per_address("comments:report", ip_address)
-            since = now - REPORT_INTERVAL
-            too_soon = CommentReport.objects.recent_from_address(ip_address, since).exists()
-            if not too_soon:
-                CommentReport.objects.create(
-                    comment=comment, ip_address=ip_address, reported_at=now
-                )
-                review, _created = CommentReview.objects.get_or_create(comment=comment)
-                review.report_count += 1
-                review.reported_at = now
-                review.reason = "reported"
-                review.save()
-                comment.is_public = False
-                comment.save()
-                transaction.on_commit(lambda: notify.notify_author(comment))
-        if too_soon:
-            return render(
-                request,
-                "comments/report.html",
-                {
-                    "post": post,
-                    "node": Node(comment),
-                    "notice": _(
-                        "You reported a comment a moment ago. Wait a minute, then try again."
-                    ),
-                },
-                status=429,
+    if request.method != "POST":
+        return render(request, "comments/report.html", {"post": post, "node": Node(comment)})
+    ip_address = _valid_ip(client_ip(request))
+    now = timezone.now()
+    with transaction.atomic():
+        # One report a minute per address, counted in the transaction that writes it.
+        lock_per_address("comments:report", ip_address)
+        review, _created = CommentReview.objects.get_or_create(comment=comment)
+        too_soon = not review.is_cleared and (
+            CommentReport.objects.recent_from_address(ip_address, now - REPORT_INTERVAL).exists()
+        )
+        if not review.is_cleared and not too_soon:
+            CommentReport.objects.create(comment=comment, ip_address=ip_address, reported_at=now)
+            CommentReview.objects.filter(pk=review.pk).update(
+                report_count=F("report_count") + 1, reported_at=now
             )
-        return render(request, "comments/reported.html", {"post": post})
-    return render(request, "comments/report.html", {"post": post, "node": Node(comment)})
+            if review.report_count == 0:  # the first since the author's last look
+                transaction.on_commit(lambda: notify.notify_reported(comment))
+    if too_soon:
+        return render(
+            request,
+            "comments/report.html",
+            {
+                "post": post,
+                "node": Node(comment),
+                "notice": _("You reported a comment a moment ago. Wait a minute, then try again."),
+            },
+            status=429,
+        )
+    return render(request, "comments/reported.html", {"post": post, "review": review})
 
 
+@never_cache  # the page names the follower: no shared cache, ours included, may keep it
 def unsubscribe(request, token):
     """Stop the follow-up emails of one post for one address (asks first)."""
-    data = notify.read_unsubscribe_token(token)
-    post = data and Post.objects.filter(pk=data["post"]).first()
+    try:
+        follower = notify.follower_of(token)
+    except signing.SignatureExpired:
+        return render(request, "comments/unsubscribe_expired.html", status=410)
+    post = follower and Post.objects.filter(pk=follower.object_pk).first()
     if not post:
         return render(request, "comments/unsubscribe_invalid.html", status=400)
     if request.method == "POST":
-        Comment.objects.for_post(post).filter(user_email__iexact=data["email"]).update(
+        Comment.objects.for_post(post).filter(user_email__iexact=follower.user_email).update(
             followup=False
         )
         return render(request, "comments/unsubscribed.html", {"post": post})
-    return render(request, "comments/unsubscribe.html", {"post": post, "email": data["email"]})
+    return render(
+        request, "comments/unsubscribe.html", {"post": post, "email": follower.user_email}
+    )

@@ -1,9 +1,11 @@
 """Moderated comments: posting, the moderation policy, the traps of django-comments-xtd."""
 
+import base64
 import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone, translation
@@ -12,6 +14,7 @@ from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
 from comments.models import CommentReview
+from tests.conftest import pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +155,8 @@ def test_a_forged_pending_cookie_shows_nothing(client, post):
 
 
 def test_returning_commenter_is_approved_at_once(client, post, send):
-    add_comment(post, user_email="alice@example.org")
-    send(form_data(post, comment="Encore moi"))
+    earn_trust(client, post)  # this browser wrote an approved comment under that email
+    send(form_data(post, comment="Encore moi"), ip="10.0.0.2")
     assert XtdComment.objects.get(comment="Encore moi").is_public
     assert mail.outbox == []  # nothing to moderate, nobody follows
 
@@ -245,7 +248,7 @@ def test_a_whole_disallowed_word_is_spam_in_any_case_and_the_queue_says_which(
     send(form_data(post, comment="Du CIALIS, pas cher !"))
     send(form_data(post, comment="Porn-star", email="b@example.org"), ip="10.0.0.2")
     assert [review.is_spam for review in CommentReview.objects.all()] == [True, True]
-    client.force_login(author)
+    pass_second_factor(client, author)
     html = client.get("/admin/comments/comment/?queue=spam").content.decode()
     assert "disallowed word: cialis" in html and "disallowed word: porn" in html
 
@@ -328,10 +331,13 @@ def test_comment_text_is_linked_exactly_as_urlize_would(client, post, text):
     """Only text that may hold a link goes through urlize: the result is the same."""
     from django.utils.html import urlize
 
+    from blog.typography import french_spaces_html
+
     add_comment(post, comment=text)
     expected = urlize(text, trim_url_limit=60, nofollow=True, autoescape=True)
     expected = expected.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
-    expected = expected.replace("\n", "<br>")
+    # The post is French: its comments get French typography's no-break spaces too.
+    expected = french_spaces_html(expected).replace("\n", "<br>")
     assert f'<div class="comment__text">{expected}</div>' in page(client, post)
 
 
@@ -389,14 +395,14 @@ XSS = [
 
 @pytest.mark.parametrize("payload", XSS)
 def test_xss_typed_into_every_field_is_shown_escaped(client, post, send, payload):
-    add_comment(post, user_email="alice@example.org")  # returning: published at once
+    earn_trust(client, post, name=payload[:50])  # returning, from this browser: published at once
     data = form_data(
         post,
         name=payload[:50],
         comment=payload,
         url="https://example.org/?q=" + payload.replace(" ", "%20"),
     )
-    send(data)
+    send(data, ip="10.0.0.2")
     html = page(client, post)
     comment = XtdComment.objects.get(comment=payload)
     assert comment.is_public
@@ -578,20 +584,6 @@ def test_library_pages_use_our_markup():
 # Reports, emails ---------------------------------------------------------------
 
 
-def test_report_sends_a_comment_back_to_the_queue(client, post, django_capture_on_commit_callbacks):
-    comment = add_comment(post, comment="Douteux")
-    assert client.get(f"/comments/report/{comment.pk}/").status_code == 200
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/comments/report/{comment.pk}/")
-    assert response.status_code == 200
-    comment.refresh_from_db()
-    assert not comment.is_public
-    assert comment.review.report_count == 1
-    assert "Douteux" not in page(Client(), post)
-    assert len(mail.outbox) == 1
-    assert client.post(f"/comments/report/{comment.pk}/").status_code == 404
-
-
 def test_reports_are_limited_to_one_a_minute_per_address(client, post):
     first = add_comment(post, comment="Premier")
     second = add_comment(post, comment="Second")
@@ -618,8 +610,8 @@ def test_a_failing_mail_server_never_loses_a_comment(client, post, send, caplog)
 
 def test_followers_are_emailed_and_can_unsubscribe(client, post, send):
     add_comment(post, user_email="follower@example.org", user_name="Fanny", followup=True)
-    add_comment(post, user_email="alice@example.org")  # Alice is returning
-    send(form_data(post, comment="Nouvelle réponse"))
+    earn_trust(client, post)  # Alice is returning, from this browser
+    send(form_data(post, comment="Nouvelle réponse"), ip="10.0.0.2")
     [message] = mail.outbox
     assert message.to == ["follower@example.org"]
     assert "Nouvelle réponse" in message.body
@@ -695,7 +687,7 @@ def test_admin_queue_filters_count_and_one_click_approve(client, post, author):
     CommentReview.objects.create(comment=spam, is_spam=True)
     add_comment(post, is_removed=True, comment="Texte-retiré")
     add_comment(post, comment="Texte-publié")
-    client.force_login(author)
+    pass_second_factor(client, author)
     index = client.get("/admin/").content.decode()
     assert "1 commentaire en attente de modération" in index, index[
         index.find('<div id="content"') :
@@ -719,7 +711,7 @@ def test_admin_queue_filters_count_and_one_click_approve(client, post, author):
 def test_approving_is_a_post_with_a_csrf_token(post, author):
     comment = add_comment(post, is_public=False)
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(author)
+    pass_second_factor(browser, author)
     url = f"/admin/comments/comment/{comment.pk}/approve/"
     assert browser.get(url).status_code == 405
     assert browser.post(url).status_code == 403  # no CSRF token
@@ -738,7 +730,7 @@ def test_approving_is_a_post_with_a_csrf_token(post, author):
 )
 def test_approving_goes_back_to_the_queue_never_elsewhere(client, post, author, referer, back_to):
     comment = add_comment(post, is_public=False)
-    client.force_login(author)
+    pass_second_factor(client, author)
     response = client.post(f"/admin/comments/comment/{comment.pk}/approve/", HTTP_REFERER=referer)
     queue = "/admin/comments/comment/"
     assert response["Location"] in ({referer} if back_to else {queue, f"http://testserver{queue}"})
@@ -747,7 +739,7 @@ def test_approving_goes_back_to_the_queue_never_elsewhere(client, post, author, 
 def test_admin_bulk_actions(client, post, author):
     one = add_comment(post, is_public=False)
     two = add_comment(post, is_public=False)
-    client.force_login(author)
+    pass_second_factor(client, author)
     base = "/admin/comments/comment/"
     client.post(base, {"action": "mark_spam", "_selected_action": [one.pk]})
     assert CommentReview.objects.get(comment=one).is_spam
@@ -762,7 +754,7 @@ def test_admin_exports_and_erases_everything_for_an_email(client, post, author):
     mine = add_comment(post, user_email="Alice@example.org", ip_address="10.1.1.1")
     add_comment(post, user_email="alice@example.org", comment="Second")
     add_comment(post, user_email="other@example.org")
-    client.force_login(author)
+    pass_second_factor(client, author)
     base = "/admin/comments/comment/"
     response = client.post(base, {"action": "export_for_emails", "_selected_action": [mine.pk]})
     import json
@@ -836,7 +828,7 @@ def test_post_page_queries_do_not_grow_with_comments(client, make_post, django_a
 
 def test_admin_change_page_and_view_on_site(client, post, author):
     comment = add_comment(post, comment="À relire")
-    client.force_login(author)
+    pass_second_factor(client, author)
     response = client.get(f"/admin/comments/comment/{comment.pk}/change/")
     assert response.status_code == 200
     assert "À relire" in response.content.decode()
@@ -860,7 +852,7 @@ def test_english_visitor_posts_and_lands_on_the_english_post(client, post, send)
 
 def test_the_library_admin_addresses_lead_to_our_queue(client, post, author):
     comment = add_comment(post)
-    client.force_login(author)
+    pass_second_factor(client, author)
     old = client.get("/admin/django_comments_xtd/xtdcomment/?queue=pending")
     assert old["Location"] == "/admin/comments/comment/?queue=pending"
     old = client.get(f"/admin/django_comments_xtd/xtdcomment/{comment.pk}/change/")
@@ -890,3 +882,216 @@ def test_draft_post_or_held_comment_cannot_be_answered(client, make_post, post, 
     assert client.get(f"/comments/reply/{held_comment.pk}/").status_code == 404
     assert client.get(f"/comments/report/{held_comment.pk}/").status_code == 404
     assert client.get("/comments/post/").status_code == 405
+
+
+# Trust in the conversation (issue 16) --------------------------------------------
+
+
+def report(client, comment, ip="10.0.0.1"):
+    return client.post(f"/comments/report/{comment.pk}/", REMOTE_ADDR=ip)
+
+
+def test_a_report_alerts_the_author_and_hides_nothing(
+    client, post, author, django_capture_on_commit_callbacks
+):
+    comment = add_comment(post, comment="Douteux")
+    add_comment(post, parent_id=comment.pk, comment="Réponse au douteux")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = report(client, comment)
+        second = report(Client(), comment, ip="10.0.0.2")
+    assert response.status_code == second.status_code == 200
+    assert "Merci" in response.content.decode()
+    html = page(Client(), post)
+    assert "Douteux" in html and "Réponse au douteux" in html and "2 commentaires<" in html
+    [message] = mail.outbox  # the first report alerts; the next ones add to the count
+    assert message.to == ["owner@localhost"] and "signalé" in message.subject
+    assert "Douteux" in message.body
+    assert f"/admin/comments/comment/{comment.pk}/change/" in message.body
+    pass_second_factor(client, author)
+    queue = client.get("/admin/comments/comment/?queue=reported").content.decode()
+    assert "Douteux" in queue and "Réponse au douteux" not in queue
+    assert "signalé 2 fois" in queue
+
+
+def test_a_comment_kept_after_a_report_cannot_be_reported_until_edited(
+    post, author, django_capture_on_commit_callbacks
+):
+    comment = add_comment(post, comment="Franc mais correct")
+    assert report(Client(), comment).status_code == 200
+    admin = Client()
+    pass_second_factor(admin, author)
+    admin.post(f"/admin/comments/comment/{comment.pk}/approve/")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = report(Client(), comment, ip="10.0.0.2")
+    assert again.status_code == 200
+    assert "déjà examiné" in again.content.decode()
+    assert mail.outbox == []
+    assert CommentReview.objects.get(comment=comment).report_count == 0
+    assert comment.reports.count() == 1
+    queue = admin.get("/admin/comments/comment/?queue=reported").content.decode()
+    assert "Franc mais correct" not in queue
+    # Edited by the author: what is shown changed, so it can be reported again.
+    change = f"/admin/comments/comment/{comment.pk}/change/"
+    fields = {
+        "user_name": "Bob",
+        "user_email": "bob@example.org",
+        "user_url": "",
+        "comment": "Franc, et reformulé",
+        "is_public": "on",
+    }
+    assert admin.post(change, fields).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report(Client(), comment, ip="10.0.0.3").status_code == 200
+    assert CommentReview.objects.get(comment=comment).report_count == 1
+    assert len(mail.outbox) == 1
+
+
+def earn_trust(browser, post, email="alice@example.org", ip="10.0.0.1", name="Alice Martin"):
+    """`browser` posts a comment under `email` and the author approves it."""
+    from comments.admin import approve
+
+    data = form_data(post, name=name, email=email, comment="Premier")
+    browser.post("/comments/post/", data, REMOTE_ADDR=ip)
+    approve([XtdComment.objects.get(user_email=email, comment="Premier")])
+
+
+def test_a_known_email_without_proof_from_this_browser_is_held(client, post, send):
+    add_comment(post, user_name="Alice Martin", user_email="alice@example.org")
+    send(form_data(post, comment="Encore moi, en apparence"))
+    comment = XtdComment.objects.get(comment="Encore moi, en apparence")
+    assert not comment.is_public
+    assert comment.review.reason == "known email, no proof from this browser"
+
+
+def test_a_browser_whose_comment_was_approved_is_trusted_for_that_email(client, post, send):
+    earn_trust(client, post)
+    response = send(form_data(post, comment="Deuxième"), ip="10.0.0.2")
+    assert XtdComment.objects.get(comment="Deuxième").is_public
+    proof = response.cookies["vitrine_approved"]
+    assert proof["httponly"] and "alice" not in proof.value.split(":")[0].lower()
+    # Another browser typing the same name and email is held.
+    Client().post("/comments/post/", form_data(post, comment="Usurpé"), REMOTE_ADDR="10.0.0.3")
+    assert not XtdComment.objects.get(comment="Usurpé").is_public
+    # The proof cookie alone (no pending cookie any more) still vouches for alice@.
+    fresh = Client()
+    fresh.cookies["vitrine_approved"] = proof.value
+    fresh.post("/comments/post/", form_data(post, comment="Troisième"), REMOTE_ADDR="10.0.0.4")
+    assert XtdComment.objects.get(comment="Troisième").is_public
+    # ... and for no other email.
+    fresh.post(
+        "/comments/post/",
+        form_data(post, email="bob@example.org", comment="Pas Bob"),
+        REMOTE_ADDR="10.0.0.5",
+    )
+    assert not XtdComment.objects.get(comment="Pas Bob").is_public
+
+
+@pytest.fixture
+def owner(author):
+    from blog.models import Author
+    from portfolio.models import Profile
+
+    Profile.objects.create(
+        full_name="Nathalie Rousseau", headline="Conseil", contact_email="nathalie@example.net"
+    )
+    Author.objects.create(name="N. Rousseau", is_site_owner=True)
+    author.last_name = "Auteur"
+    author.save()
+    return author
+
+
+@pytest.mark.parametrize(
+    "name, email, reason",
+    [
+        ("Nathalie Rousseau", "mallory@example.org", "the owner’s name"),
+        ("  nathalie   ROUSSEAU ", "mallory@example.org", "the owner’s name"),
+        ("Nathalie Rousséau", "mallory@example.org", "the owner’s name"),
+        ("N. Rousseau", "mallory@example.org", "the owner’s name"),
+        ("Ana Auteur", "mallory@example.org", "the owner’s name"),
+        ("auteur", "mallory@example.org", "the owner’s name"),
+        ("Mallory", "owner@localhost", "the owner’s email"),
+        ("Mallory", "Auteur@Example.org", "the owner’s email"),
+        ("Mallory", "nathalie@example.net", "the owner’s email"),
+    ],
+)
+def test_the_owner_s_name_or_email_from_a_visitor_is_always_held(
+    client, post, owner, send, name, email, reason
+):
+    earn_trust(client, post, email=email)  # even from a browser trusted for that email
+    send(form_data(post, name=name, email=email, comment="Signé du patron"), ip="10.0.0.2")
+    comment = XtdComment.objects.get(comment="Signé du patron")
+    assert not comment.is_public
+    assert comment.review.reason == f"uses {reason}"
+    admin = Client()
+    pass_second_factor(admin, owner)
+    assert f"uses {reason}" in admin.get("/admin/comments/comment/?queue=pending").content.decode()
+    from comments.admin import approve
+
+    approve([comment])  # even approved, it is a visitor's comment: no badge
+    html = page(Client(), post)
+    assert "Signé du patron" in html and ">Auteur</span>" not in html
+
+
+def test_a_resubmission_never_reveals_someone_else_s_pending_comment(post):
+    victim = Client()
+    data = form_data(post, email="victime@example.org", comment="Mon texte exact")
+    victim.post(
+        "/comments/post/", {**data, "url": "https://victime.example"}, REMOTE_ADDR="10.1.1.1"
+    )
+    attacker = Client()
+    response = attacker.post("/comments/post/", data, REMOTE_ADDR="10.2.2.2")
+    assert response.status_code == 302
+    html = attacker.get(response["Location"]).content.decode()
+    assert "victime.example" not in html
+    assert XtdComment.objects.filter(comment="Mon texte exact").count() == 2
+    assert "victime.example" in page(victim, post)  # the victim still sees their own
+
+
+def test_a_resubmission_of_someone_else_s_text_does_not_skip_the_flood_interval(post, send):
+    add_comment(post, is_public=False, user_email="victime@example.org", comment="Leur texte")
+    assert send(form_data(post, comment="Le mien")).status_code == 302
+    response = send(form_data(post, email="victime@example.org", comment="Leur texte"))
+    assert response.status_code == 429
+    assert XtdComment.objects.filter(comment="Leur texte").count() == 1
+
+
+def followup_link(post, capture):
+    """The unsubscribe path mailed to follower@example.org when a comment is published."""
+    from comments.admin import approve
+
+    add_comment(post, user_email="follower@example.org", user_name="Fanny", followup=True)
+    held_comment = add_comment(post, is_public=False, comment="Publié plus tard")
+    with capture(execute=True):
+        approve([held_comment])
+    [message] = [m for m in mail.outbox if m.to == ["follower@example.org"]]
+    link = next(w for w in message.body.split() if "/comments/unsubscribe/" in w)
+    return link.replace("http://127.0.0.1:8000", "")
+
+
+def test_unsubscribe_links_are_opaque_never_cached_and_expire_politely(
+    post, django_capture_on_commit_callbacks
+):
+    path = followup_link(post, django_capture_on_commit_callbacks)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    payload = token.split(":")[0].lstrip(".")  # signing.dumps: payload:timestamp:signature
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert b"follower" not in decoded and b"@" not in decoded and "follower" not in path
+    with override_settings(PAGE_CACHE_SECONDS=600):
+        first = Client().get(path)
+        second = Client().get(path)
+    assert first.status_code == 200 and "follower@example.org" in first.content.decode()
+    for response in (first, second):
+        assert {"private", "no-store"} <= {
+            part.strip() for part in response["Cache-Control"].split(",")
+        }
+        assert response.get("X-Cache") != "HIT"
+    with time_machine.travel(timezone.now() + timedelta(days=366)):
+        expired = Client().get(path)
+        refused = Client().post(path)
+    assert expired.status_code == refused.status_code == 410
+    assert "expiré" in expired.content.decode()
+    assert "follower@example.org" not in expired.content.decode()
+    assert XtdComment.objects.get(user_email="follower@example.org").followup
+    assert Client().post(path).status_code == 200
+    assert not XtdComment.objects.get(user_email="follower@example.org").followup
