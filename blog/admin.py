@@ -4,6 +4,8 @@ import re
 
 from content_editor.admin import ContentEditor, ContentEditorInline
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,36 +29,40 @@ from blog.models import (
     Series,
     Tag,
 )
+from portfolio.core.admin_fields import VisibleLimits
+
+# Multi-line texts (standfirsts, notes, captions, questions) start a few lines high.
+SHORT_TEXTAREAS = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(VisibleLimits, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(VisibleLimits, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(VisibleLimits, admin.ModelAdmin):
     list_display = ["name", "item_label", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(VisibleLimits, admin.ModelAdmin):
     list_display = ["name", "is_site_owner"]
     search_fields = ["name"]
 
 
-class OldSlugInline(admin.TabularInline):
+class OldSlugInline(VisibleLimits, admin.TabularInline):
     model = OldSlug
     extra = 0
     fields = ["slug", "created_at"]
@@ -102,17 +108,23 @@ class VisibilityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BlockInline(VisibleLimits, ContentEditorInline):
+    formfield_overrides = SHORT_TEXTAREAS
+
+
 def _block(model, **options):
-    return ContentEditorInline.create(model, **options)
+    return BlockInline.create(model, **options)
 
 
 @admin.register(Post)
-class PostAdmin(ContentEditor):
+class PostAdmin(VisibleLimits, ContentEditor):
     list_display = ["title", "status_label", "published_at", "category", "series", "preview_link"]
     list_filter = [VisibilityFilter, "category", "series", "language", "tags"]
     list_select_related = ["category", "series"]
     search_fields = ["title", "standfirst", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = SHORT_TEXTAREAS
+    limits_shown = ["meta_description"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["tags", "category", "series", "author"]
     actions = ["publish", "unpublish"]
@@ -214,7 +226,7 @@ class PostAdmin(ContentEditor):
 
 
 @admin.register(Page)
-class PageAdmin(ContentEditor):
+class PageAdmin(VisibleLimits, ContentEditor):
     list_display = [
         "__str__",
         "kind",
@@ -229,6 +241,8 @@ class PageAdmin(ContentEditor):
     list_select_related = ["parent__parent"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = SHORT_TEXTAREAS
+    limits_shown = ["meta_description"]
     autocomplete_fields = ["parent"]
     readonly_fields = ["preview_link"]
     fieldsets = [

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from blog import content
 from blog.models import Category, Post, Tag
+from blog.typography import french_typography_text
 from portfolio.core.site_url import absolute
 
 FEED_ITEMS = 20
@@ -89,7 +90,7 @@ class PostsFeed(Feed):
         return f"© {settings.SITE_NAME}"
 
     def item_title(self, post):
-        return post.title
+        return french_typography_text(post.title, post.language)
 
     def item_link(self, post):
         return absolute(post.get_absolute_url())
@@ -104,7 +105,7 @@ class PostsFeed(Feed):
         return False
 
     def item_description(self, post):
-        return post.standfirst or content.excerpt(post)
+        return french_typography_text(post.standfirst or content.excerpt(post), post.language)
 
     def item_extra_kwargs(self, post):
         html = render_to_string(

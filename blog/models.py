@@ -4,6 +4,7 @@ import re
 from content_editor.models import Region, create_plugin_base
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -17,6 +18,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from blog.images import picture_of, rendition
 from comments.models import Comment
+from portfolio.core.slugs import unique_slug
 from portfolio.core.uploads import SafeImageField
 
 # What the rich text editor offers, and therefore what the sanitizer (nh3) keeps:
@@ -50,10 +52,66 @@ class _ReservedSlugs:
 
 RESERVED_SLUGS = _ReservedSlugs()
 
+# What search engines show of a description before they cut it with "…".
+META_DESCRIPTION_LIMIT = 160
 
-class Category(models.Model):
+
+def meta_description_field(help_text):
+    """A description for search engines: its limit is real, so it is checked, never cut."""
+    return models.TextField(
+        _("meta description"),
+        blank=True,
+        validators=[
+            MaxLengthValidator(
+                META_DESCRIPTION_LIMIT,
+                message=_(
+                    "Search engines show about %(limit_value)d characters and cut the rest: "
+                    "this description has %(show_value)d. Shorten it."
+                ),
+            )
+        ],
+        help_text=help_text,
+    )
+
+
+SLUG_HELP_TEXT = _("The address: made from the name when left empty.")
+
+
+class SlugFromName(models.Model):
+    """Fills an empty slug from the name (or title), French-aware, unique among its peers."""
+
+    slug_source = "name"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
+    def slug_is_taken(self, slug):
+        return type(self)._default_manager.exclude(pk=self.pk).filter(slug=slug).exists()
+
+    def fill_slug(self):
+        if not self.slug:
+            max_length = self._meta.get_field("slug").max_length
+            self.slug = unique_slug(
+                getattr(self, self.slug_source),
+                self.slug_is_taken,
+                max_length=max_length,
+                fallback=self._meta.model_name,
+            )
+
+    def clean(self):
+        self.fill_slug()
+        super().clean()
+
+
+class Category(SlugFromName):
     name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, blank=True, help_text=SLUG_HELP_TEXT
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -68,9 +126,11 @@ class Category(models.Model):
         return reverse("blog:category", kwargs={"slug": self.slug})
 
 
-class Tag(models.Model):
+class Tag(SlugFromName):
     name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, blank=True, help_text=SLUG_HELP_TEXT
+    )
 
     class Meta:
         ordering = ["name"]
@@ -84,9 +144,11 @@ class Tag(models.Model):
         return reverse("blog:tag", kwargs={"slug": self.slug})
 
 
-class Series(models.Model):
+class Series(SlugFromName):
     name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, blank=True, help_text=SLUG_HELP_TEXT
+    )
     # "Interview" gives "Interview #9" on each post of the series.
     item_label = models.CharField(
         _("label of one post"),
@@ -119,7 +181,7 @@ class Author(models.Model):
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    bio = models.TextField(_("short bio"), max_length=600, blank=True)
+    bio = models.TextField(_("short bio"), blank=True)
     website = models.URLField(_("website"), blank=True)
     is_site_owner = models.BooleanField(
         _("site owner"),
@@ -213,19 +275,27 @@ class PostQuerySet(models.QuerySet):
         )
 
 
-class Post(models.Model):
+class Post(SlugFromName):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+
+    slug_source = "title"
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
         _("slug"),
         max_length=200,
         unique=True,
-        help_text=_("The address of the post. When changed, the old address redirects here."),
+        blank=True,
+        help_text=_(
+            "The address of the post, made from the title when left empty. "
+            "When changed, the old address redirects here."
+        ),
     )
-    standfirst = models.CharField(_("standfirst"), max_length=300, blank=True)
+    standfirst = models.TextField(
+        _("standfirst"), blank=True, help_text=_("A blank line starts a new paragraph.")
+    )
     author = models.ForeignKey(
         Author,
         verbose_name=_("author"),
@@ -246,11 +316,13 @@ class Post(models.Model):
         help_text=_("A future date schedules the post: it appears by itself at that time."),
     )
     updated_on = models.DateField(_("updated on"), null=True, blank=True)
-    update_note = models.CharField(
+    update_note = models.TextField(
         _("update note"),
-        max_length=300,
         blank=True,
-        help_text=_("Shown at the top of the post with the update date."),
+        help_text=_(
+            "Shown at the top of the post with the update date. "
+            "A blank line starts a new paragraph."
+        ),
     )
     # Off for imported posts: WordPress bumps its modified date for any edit, even a typo,
     # so the importer keeps the date and lets the author decide to show it.
@@ -296,20 +368,18 @@ class Post(models.Model):
         blank=True,
         help_text=_("What the image shows, for people who cannot see it. Required with an image."),
     )
-    cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
+    cover_caption = models.TextField(_("cover caption"), blank=True)
     cover_credit = models.CharField(
         _("cover credit"),
         max_length=200,
         blank=True,
         help_text=_("e.g. “© Jane Doe” or “Source: Wikipedia”."),
     )
-    meta_description = models.CharField(
-        _("meta description"),
-        max_length=300,
-        blank=True,
-        help_text=_(
-            "For search engines and social networks. Defaults to the standfirst or the excerpt."
-        ),
+    meta_description = meta_description_field(
+        _(
+            "For search engines and social networks, 160 characters at most. "
+            "Defaults to the standfirst or the excerpt."
+        )
     )
     social_image = SafeImageField(
         _("social image"),
@@ -374,7 +444,11 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})
 
+    def slug_is_taken(self, slug):
+        return slug in RESERVED_SLUGS or super().slug_is_taken(slug)
+
     def clean(self):
+        self.fill_slug()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError(
                 {
@@ -460,7 +534,7 @@ class ImageFields(models.Model):
         max_length=300,
         help_text=_("What the image shows, for people who cannot see it."),
     )
-    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    caption = models.TextField(_("caption"), blank=True)
     credit = models.CharField(
         _("credit"),
         max_length=200,
@@ -485,7 +559,7 @@ class ImageFields(models.Model):
 
 
 class PullQuoteFields(models.Model):
-    quote = models.TextField(_("quote"), max_length=600)
+    quote = models.TextField(_("quote"))
     attribution = models.CharField(_("attribution"), max_length=200, blank=True)
 
     class Meta:
@@ -498,7 +572,7 @@ class PullQuoteFields(models.Model):
 class QuestionFields(models.Model):
     """A question and its answer, for interviews."""
 
-    question = models.TextField(_("question"), max_length=600)
+    question = models.TextField(_("question"))
     answer = ProseEditorField(_("answer"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True)
 
     class Meta:
@@ -659,10 +733,11 @@ class PageQuerySet(models.QuerySet):
         )
 
 
-class Page(models.Model):
+class Page(SlugFromName):
     """An undated page ("À propos", "Mentions légales"): the blocks of a post, no comments."""
 
     Status = Post.Status
+    slug_source = "title"
 
     class Kind(models.TextChoices):
         PAGE = "page", _("Ordinary page")
@@ -673,7 +748,11 @@ class Page(models.Model):
     slug = models.SlugField(
         _("slug"),
         max_length=100,
-        help_text=_("The last part of the address, after the parent page’s."),
+        blank=True,
+        help_text=_(
+            "The last part of the address, after the parent page’s; made from the title "
+            "when left empty."
+        ),
     )
     parent = models.ForeignKey(
         "self",
@@ -694,7 +773,9 @@ class Page(models.Model):
             "from the profile, the host below and the site’s real settings."
         ),
     )
-    standfirst = models.CharField(_("standfirst"), max_length=300, blank=True)
+    standfirst = models.TextField(
+        _("standfirst"), blank=True, help_text=_("A blank line starts a new paragraph.")
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -706,11 +787,10 @@ class Page(models.Model):
     menu_order = models.PositiveSmallIntegerField(
         _("order in the menus"), default=0, help_text=_("Smaller numbers come first.")
     )
-    meta_description = models.CharField(
-        _("meta description"),
-        max_length=300,
-        blank=True,
-        help_text=_("For search engines and social networks. Defaults to the excerpt."),
+    meta_description = meta_description_field(
+        _(
+            "For search engines and social networks, 160 characters at most. Defaults to the excerpt."
+        )
     )
     # The legal notice's facts (LCEN art. 6) that the profile does not hold.
     publisher_address = models.CharField(
@@ -811,7 +891,12 @@ class Page(models.Model):
             page.status == self.Status.PUBLISHED for page in self.ancestors
         )
 
+    def slug_is_taken(self, slug):
+        siblings = Page.objects.exclude(pk=self.pk).filter(parent_id=self.parent_id, slug=slug)
+        return (self.parent_id is None and slug in reserved_page_slugs()) or siblings.exists()
+
     def clean(self):
+        self.fill_slug()
         errors = {}
         if self.parent_id is None and self.slug in reserved_page_slugs():
             errors["slug"] = _(

@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
@@ -187,32 +188,71 @@ def _related(post):
     )
 
 
-def _neighbours(post):
-    """The published posts just before and just after this one, in one query.
+@dataclass
+class SeriesNav:
+    """Where a post stands in its series: "Interview #8 / #10", the posts numbered around it."""
 
-    The lookups of Django's `get_previous_by_published_at()` / `get_next_by_published_at()`,
-    which break ties on the primary key (as `Post.Meta.ordering` does), so posts sharing a
-    publication time are each reached; written out here so both come in one query, not two.
+    previous: Post | None
+    next: Post | None
+    last_number: int
+
+
+def _first(pks):
+    return Q(pk=Subquery(pks.values("pk")[:1]))
+
+
+def _neighbours(post):
+    """The published posts around this one, by date and in its series, in one query.
+
+    By date: the lookups of Django's `get_previous_by_published_at()` /
+    `get_next_by_published_at()`, which break ties on the primary key (as `Post.Meta.ordering`
+    does), so posts sharing a publication time are each reached. In a numbered series: the
+    numbers just below and above, and the last one. Written out so all come in one query
+    (five rows at most); each role goes to the nearest row that fits it, which is the one
+    its subquery picked, since every subquery's pick is among the rows.
     """
     published = Post.objects.published()
     at, pk = post.published_at, post.pk
     older = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
     newer = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
-    found = Post.objects.filter(
-        Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1]))
-        | Q(pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1]))
-    ).only("slug", "title", "language", "published_at")
-    previous_post = next_post = None
-    for neighbour in found:
-        if (neighbour.published_at, neighbour.pk) < (at, pk):
-            previous_post = neighbour
-        else:
-            next_post = neighbour
-    return previous_post, next_post
+    wanted = _first(older.order_by("-published_at", "-pk")) | _first(
+        newer.order_by("published_at", "pk")
+    )
+    number = post.series_number if post.series_id else None
+    if number is not None:
+        numbered = published.filter(series_id=post.series_id, series_number__isnull=False)
+        wanted |= (
+            _first(numbered.filter(series_number__lt=number).order_by("-series_number"))
+            | _first(numbered.filter(series_number__gt=number).order_by("series_number"))
+            | _first(numbered.order_by("-series_number"))
+        )
+    found = list(
+        Post.objects.filter(wanted).only(
+            "slug", "title", "language", "published_at", "series_id", "series_number"
+        )
+    )
+    key = lambda row: (row.published_at, row.pk)  # noqa: E731
+    previous_post = max((row for row in found if key(row) < (at, pk)), key=key, default=None)
+    next_post = min((row for row in found if key(row) > (at, pk)), key=key, default=None)
+    if number is None:
+        return previous_post, next_post, None
+    in_series = [row for row in found if row.series_id == post.series_id and row.pk != pk]
+    in_series = [row for row in in_series if row.series_number is not None]
+    by_number = lambda row: row.series_number  # noqa: E731
+    series_nav = SeriesNav(
+        previous=max(
+            (r for r in in_series if r.series_number < number), key=by_number, default=None
+        ),
+        next=min((r for r in in_series if r.series_number > number), key=by_number, default=None),
+        last_number=max([number, *(row.series_number for row in in_series)]),
+    )
+    if series_nav.previous is None and series_nav.next is None:
+        series_nav = None  # alone in its series so far: the kicker says enough
+    return previous_post, next_post, series_nav
 
 
 def _render_post(request, post, preview=False):
-    previous_post, next_post = _neighbours(post)
+    previous_post, next_post, series_nav = _neighbours(post)
     body = content.body_html(post)
     description = post.meta_description or post.standfirst or content.excerpt(post, 30)
     cover = post.cover_picture
@@ -242,6 +282,7 @@ def _render_post(request, post, preview=False):
         "related_posts": _related(post),
         "previous_post": previous_post,
         "next_post": next_post,
+        "series_nav": series_nav,
         "preview": preview,
         "canonical_url": absolute(post.get_absolute_url()),
         "share_url": absolute(post.get_absolute_url()),

@@ -3,6 +3,7 @@
 import json
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Q, Value
 from django.http import HttpResponse, HttpResponseRedirect
@@ -12,15 +13,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
+from blog.admin import PostAdmin
 from blog.models import Post
 from comments.models import Comment, CommentQuerySet, CommentReview, is_visible
+from comments.moderation import why_comments_are_closed
 
 # Each queue is one rule of CommentQuerySet; a comment's status is the first that holds.
 QUEUES = {
@@ -386,3 +389,43 @@ admin.site.register(XtdComment, LibraryAddressesAdmin)
 for model in (BlackListedDomain,):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+
+
+class PostAdminWithCommentState(PostAdmin):
+    """The blog's post admin, told by the comments' one rule whether a post takes comments.
+
+    Here rather than in blog/admin.py: the blog does not import the comments (layers in
+    pyproject.toml). The list column appears only when comments close by age
+    (COMMENTS_CLOSE_AFTER_DAYS), the only case where the tick box alone can mislead.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "comment_state"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": [*options["fields"], "comment_state"]})
+            if "is_open_for_comments" in options["fields"]
+            else (name, options)
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        if settings.COMMENTS_CLOSE_AFTER_DAYS:
+            shown.insert(
+                shown.index("preview_link") if "preview_link" in shown else len(shown),
+                "comment_state",
+            )
+        return shown
+
+    @admin.display(description=_("comments"))
+    def comment_state(self, post):
+        if not post.pk:
+            return "–"
+        reason = why_comments_are_closed(post)
+        return capfirst(reason) if reason else pgettext("comments", "Open")
+
+
+admin.site.unregister(Post)
+admin.site.register(Post, PostAdminWithCommentState)

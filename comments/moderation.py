@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django_comments_xtd.moderation import XtdCommentModerator
 
 from blog.models import Author
@@ -35,12 +36,29 @@ def comments_close_at(post):
     return post.published_at + timedelta(days=days)
 
 
+def why_comments_are_closed(post):
+    """Why visitors cannot comment on `post`, in words for the author; "" while they can.
+
+    The one rule of "open": the author's tick, then the age of the post when
+    COMMENTS_CLOSE_AFTER_DAYS is set (0, the default, never closes by age: a
+    backdated or imported post keeps its comments).
+    """
+    if not post.is_open_for_comments:
+        return gettext("closed by the author")
+    close_at = comments_close_at(post)
+    if close_at is not None and timezone.now() >= close_at:
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return ngettext(
+            "closed automatically: published more than %(days)d day ago",
+            "closed automatically: published more than %(days)d days ago",
+            days,
+        ) % {"days": days}
+    return ""
+
+
 def comments_are_open(post):
     """Open unless the author closed them or the post is older than the setting."""
-    if not post.is_open_for_comments:
-        return False
-    close_at = comments_close_at(post)
-    return close_at is None or timezone.now() < close_at
+    return not why_comments_are_closed(post)
 
 
 @dataclass

@@ -22,19 +22,26 @@ from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from blog.typography import french_spaces_html, is_french
+
 # What urlize can turn into a link: http(s)://…, www.…, an address with @, or a
 # bare domain ending in one of its seven gTLDs (Urlizer.simple_url_2_re).
 # Text with none of these is only escaped: the same result, ~25 times faster.
 MAYBE_LINK = re.compile(r"://|www\.|@|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
 
 
-def comment_html(text):
-    """Plain text as typed: HTML escaped, links made clickable, line breaks kept."""
+def comment_html(text, language=""):
+    """Plain text as typed: HTML escaped, links made clickable, line breaks kept.
+
+    Under a French post (`language`), with French no-break spaces (blog/typography.py).
+    """
     if MAYBE_LINK.search(text):
         html = urlize(text, trim_url_limit=60, nofollow=True, autoescape=True)
         html = html.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
     else:
         html = escape(text)
+    if is_french(language):
+        html = french_spaces_html(html)
     return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - escaped above
 
 
@@ -73,13 +80,13 @@ def _date_formatter():
     return dates
 
 
-def thread_items(roots, *, is_open=False, max_level=0, preview=False):
+def thread_items(roots, *, is_open=False, max_level=0, preview=False, language=""):
     """The tree, depth first, as a list of dicts for comments/thread.html.
 
     `opens`: the comment has replies, so its <li> stays open around an <ol>;
     `closes`: how many reply lists (and their parent's <li>) end after it.
     Reply and report links are left out of a `preview` (the comment shown
-    again on the reply, report and preview pages).
+    again on the reply, report and preview pages). `language`: the post's, for typography.
     """
     reply_url = _url_for_id("comments:reply")
     report_url = _url_for_id("comments:report")
@@ -111,7 +118,7 @@ def thread_items(roots, *, is_open=False, max_level=0, preview=False):
                 "is_pending": is_pending,
                 "date_iso": date_iso,
                 "date_text": date_text,
-                "text": comment_html(comment.comment),
+                "text": comment_html(comment.comment, language),
                 "has_actions": has_actions,
                 "reply_url": (
                     reply_url(pk) if has_actions and is_open and comment.level < max_level else ""

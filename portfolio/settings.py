@@ -355,7 +355,9 @@ COMMENTS_MAX_LINKS = env.get_int("COMMENTS_MAX_LINKS", 2, minimum=0)
 COMMENTS_DISALLOWED_WORDS = env.get_list(
     "COMMENTS_DISALLOWED_WORDS", ["viagra", "cialis", "casino", "porn", "crypto giveaway"]
 )
-COMMENTS_CLOSE_AFTER_DAYS = env.get_int("COMMENTS_CLOSE_AFTER_DAYS", 730, minimum=0)
+# 0: comments never close by age (a backdated or imported post keeps them); the admin
+# shows on each post whether its comments are open and why.
+COMMENTS_CLOSE_AFTER_DAYS = env.get_int("COMMENTS_CLOSE_AFTER_DAYS", 0, minimum=0)
 COMMENTS_IP_RETENTION_DAYS = env.get_int("COMMENTS_IP_RETENTION_DAYS", 30, minimum=0)
 
 LOGGING = {

@@ -41,7 +41,12 @@ def comment_section(context, post):
         request.vitrine_personal = True
     roots, count = build_tree(comments_for(post, pending))
     is_open = comments_are_open(post)
-    items = thread_items(roots, is_open=is_open, max_level=settings.COMMENTS_XTD_MAX_THREAD_LEVEL)
+    items = thread_items(
+        roots,
+        is_open=is_open,
+        max_level=settings.COMMENTS_XTD_MAX_THREAD_LEVEL,
+        language=post.language,
+    )
     return {
         "post": post,
         "request": request,

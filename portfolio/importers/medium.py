@@ -35,10 +35,11 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from blog.models import RESERVED_SLUGS, Author, Post
+from portfolio.core.slugs import french_slugify as slugify
 from portfolio.importers import blocks
 from portfolio.importers.media import MediaLibrary
 from portfolio.importers.models import ImportedObject
@@ -320,12 +321,6 @@ class MediumImport:
         return slug
 
     def standfirst(self, story, title):
-        if len(story.subtitle) > 300:
-            self.report.notes.append(
-                _("“%(title)s”: subtitle cut to 300 characters for the standfirst")
-                % {"title": title}
-            )
-            return Truncator(story.subtitle).chars(300)
         return story.subtitle
 
     def original_url(self, story, title):

@@ -41,13 +41,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django_comments_xtd.models import XtdComment
 
 from blog.models import RESERVED_SLUGS, Author, Category, Page, Post, Tag
 from comments import notify
 from comments.models import CommentReview
 from comments.privacy import forget_old_ip_addresses
+from portfolio.core.slugs import french_slugify as slugify
 from portfolio.importers import blocks, wordpress_content, wxr
 from portfolio.importers.media import MediaLibrary
 from portfolio.importers.models import ImportedObject
@@ -204,11 +205,7 @@ class WordPressImport:
         self.import_comments(item, post)
 
     def standfirst(self, item, title):
-        text = " ".join(plain(item.excerpt).split())
-        if len(text) > 300:
-            self.report.notes.append(f"“{title}”: excerpt cut to 300 characters for the standfirst")
-            text = Truncator(text).chars(300)
-        return text
+        return " ".join(plain(item.excerpt).split())
 
     def unique_slug(self, model, wanted, instance, source_id):
         base = (
