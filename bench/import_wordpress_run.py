@@ -43,11 +43,16 @@ COUNT_CODE = """
 import json, os
 from django.apps import apps
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 rows = {}
 for model in apps.get_models():
     if model._meta.managed and not model._meta.proxy:
-        rows[model._meta.label] = model.objects.count()
+        try:
+            with transaction.atomic():
+                rows[model._meta.label] = model.objects.count()
+        except DatabaseError:  # an app added to the shared tree since this site was migrated
+            pass
 files, size = 0, 0
 for folder, subfolders, names in os.walk(settings.MEDIA_ROOT):
     subfolders[:] = [name for name in subfolders if name != "CACHE"]
@@ -328,12 +333,13 @@ def main():
             second_started = datetime.now(UTC)
         print(f"bench: {name}…", flush=True)
         run = site.measure(name.replace(" ", "-"), [*arguments, *extra], args.timeout)
-        run["counts"] = site.counts()
-        runs[name] = run
         print(
             f"bench: {name}: {run['seconds']:.1f} s ({run['cpu_seconds']:.1f} s of CPU), "
-            f"peak {run['peak_mb']:.0f} MB, exit status {run['status']}"
+            f"peak {run['peak_mb']:.0f} MB, exit status {run['status']}",
+            flush=True,
         )
+        run["counts"] = site.counts()
+        runs[name] = run
         if run["status"]:
             failures.append(f"{name} exited with status {run['status']}")
             print(tail(run["stderr"], 30))
