@@ -52,7 +52,7 @@ class ProfileQuerySet(models.QuerySet):
         return self.prefetch_related(
             "languages",
             "links",
-            Prefetch("positions", queryset=Position.objects.order_by("-start_date", "-pk")),
+            "positions",
             "periods",
             "education",
             "certifications",
@@ -139,6 +139,15 @@ class Profile(models.Model):
         default=False,
         help_text=_("Off by default: the contact form is the public way to reach you."),
     )
+    # What the CV shows: the author keeps it to one or two pages by leaving sections out.
+    is_periods_on_cv = models.BooleanField(_("free-form periods"), default=True)
+    is_education_on_cv = models.BooleanField(_("education"), default=True)
+    is_certifications_on_cv = models.BooleanField(_("certifications"), default=True)
+    is_skills_on_cv = models.BooleanField(_("skills"), default=True)
+    is_languages_on_cv = models.BooleanField(_("spoken languages"), default=True)
+    is_sectors_on_cv = models.BooleanField(_("sectors worked in"), default=True)
+    is_services_on_cv = models.BooleanField(_("services offered"), default=True)
+    is_recommendations_on_cv = models.BooleanField(_("recommendations"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Always True and unique: the database itself refuses a second profile.
     is_singleton = models.BooleanField(default=True, editable=False)
@@ -197,10 +206,12 @@ class Profile(models.Model):
     # The helpers below read the prefetched lists of `for_page()`: no query of their own.
 
     def timeline(self):
-        """Positions, most recent first, with the free-form periods in the author's order.
+        """Positions and free-form periods, each list in the author's order.
 
-        The two lists are merged by date, so periods left at the default order fall in
-        among the positions by their year; a period moved in the admin stays where put.
+        The two lists are interleaved by date (heapq.merge only compares the heads, so each
+        list keeps its own order): left at the default order, positions come most recent
+        first and periods fall in among them by their year; an entry moved in the admin
+        stays where put.
         """
         return list(
             heapq.merge(
@@ -210,6 +221,14 @@ class Profile(models.Model):
                 reverse=True,
             )
         )
+
+    def cv_timeline(self):
+        """The timeline the CV shows: the positions ticked for it, the periods if it shows them."""
+        return [
+            entry
+            for entry in self.timeline()
+            if (self.is_periods_on_cv if entry.is_period else entry.is_on_cv)
+        ]
 
     def current_positions(self):
         """Where the person works now (volunteering aside), most recent first."""
@@ -295,7 +314,7 @@ class Link(OrderedItem):
         return self.label or self.get_kind_display()
 
 
-class Position(models.Model):
+class Position(OrderedItem):
     class Kind(models.TextChoices):
         EMPLOYMENT = "employment", _("Employment")
         FREELANCE = "freelance", _("Freelance mission")
@@ -314,9 +333,16 @@ class Position(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     sector = models.CharField(_("sector"), max_length=100, blank=True)
+    cv_description = models.TextField(
+        _("short description for the CV"),
+        blank=True,
+        help_text=_("Two or three lines. The CV shows it instead of the full description."),
+    )
+    is_on_cv = models.BooleanField(_("shown on the CV"), default=True)
 
-    class Meta:
-        ordering = ["-start_date", "-pk"]
+    class Meta(OrderedItem.Meta):
+        # Positions left at the same order fall back to the most recent first.
+        ordering = ["sort_order", "-start_date", "-pk"]
         verbose_name = _("position or mission")
         verbose_name_plural = _("career: positions and missions")
         constraints = [
@@ -330,8 +356,9 @@ class Position(models.Model):
     def __str__(self):
         return f"{self.role} — {self.organization}"
 
-    def get_absolute_url(self):
-        return reverse("portfolio:profile")
+    @property
+    def cv_text(self):
+        return self.cv_description or self.description
 
     @property
     def is_current(self):

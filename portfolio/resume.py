@@ -3,6 +3,9 @@
 The private contact email is never part of it: the contact page is the way to reach the person.
 """
 
+import html
+import re
+
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext
@@ -21,10 +24,42 @@ def without_empty(data):
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
+# Where the HTML of the summary breaks a line: without them, strip_tags glues a list's
+# items together ("utilisateurs</li><li>Priorisation" → "utilisateursPriorisation").
+LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
+BLOCK_END = re.compile(r"</(p|ul|ol|blockquote)\s*>", re.I)
+LIST_ITEM = re.compile(r"<li(\s[^>]*)?>", re.I)
+BULLET = re.compile(r"^\s*[-•*–]\s+")
+
+
+def plain_text(text):
+    """Text with Unix line breaks, no trailing spaces and at most one blank line in a row."""
+    lines = [line.rstrip() for line in normalize_newlines(text or "").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(markup):
+    """The summary's HTML as plain text: paragraphs apart, each list item on its own line."""
+    markup = LINE_BREAK.sub("\n", markup)
+    markup = BLOCK_END.sub("\n\n", markup)
+    markup = LIST_ITEM.sub("\n- ", markup)
+    return plain_text(html.unescape(strip_tags(markup)))
+
+
 def plain_summary(profile):
-    text = strip_tags(profile.summary_html.replace("</p>", "</p>\n\n"))
-    paragraphs = [profile.pitch, normalize_newlines(text).strip()]
+    paragraphs = [plain_text(profile.pitch), html_to_text(profile.summary_html)]
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def summary_and_highlights(description):
+    """A position's text split as JSON Resume has it: prose, then the bulleted lines."""
+    summary, highlights = [], []
+    for line in plain_text(description).split("\n"):
+        if BULLET.match(line):
+            highlights.append(BULLET.sub("", line))
+        else:
+            summary.append(line)
+    return {"summary": plain_text("\n".join(summary)), "highlights": highlights}
 
 
 def json_resume(profile, request):
@@ -54,7 +89,7 @@ def json_resume(profile, request):
                 ),
                 "startDate": month(position.start_date),
                 "endDate": month(position.end_date),
-                "summary": position.description,
+                **summary_and_highlights(position.description),
             }
         )
         for position in positions
@@ -68,7 +103,7 @@ def json_resume(profile, request):
                 "url": position.url,
                 "startDate": month(position.start_date),
                 "endDate": month(position.end_date),
-                "summary": position.description,
+                **summary_and_highlights(position.description),
             }
         )
         for position in positions
@@ -109,13 +144,17 @@ def json_resume(profile, request):
             "name": ", ".join(
                 part for part in (entry.author, entry.author_role, entry.company) if part
             ),
-            "reference": entry.quote,
+            "reference": plain_text(entry.quote),
         }
         for entry in profile.published_recommendations
     ]
     projects = [
         without_empty(
-            {"name": service.title, "description": service.description, "type": "service"}
+            {
+                "name": service.title,
+                "description": plain_text(service.description),
+                "type": "service",
+            }
         )
         for service in profile.services.all()
     ]
