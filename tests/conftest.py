@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
 from django.utils import translation
+from django.utils.module_loading import import_string
+from storages.backends.s3 import S3Storage
 
 from portfolio.core import page_cache
 from tests import factories, s3
@@ -150,7 +152,8 @@ def demo(db):
     """
     default = settings.STORAGES["default"]
     # FileSystemStorage's and S3Storage's names for the same thing.
-    option = "file_overwrite" if "S3" in default["BACKEND"] else "allow_overwrite"
+    is_bucket = issubclass(import_string(default["BACKEND"]), S3Storage)
+    option = "file_overwrite" if is_bucket else "allow_overwrite"
     overwrite = {"OPTIONS": {**default.get("OPTIONS", {}), option: True}}
     with override_settings(STORAGES={**settings.STORAGES, "default": {**default, **overwrite}}):
         call_command("demo", stdout=io.StringIO())
