@@ -16,8 +16,21 @@ from portfolio.models import ContactMessage
 LIST_LENGTH = 10
 LATEST_COMMENTS = 5
 
-# Apps the author never needs: shown apart, at the bottom of the dashboard.
-TECHNICAL_APPS = {"auth", "axes", "django_comments", "importers", "redirects", "sites"}
+# Apps the author never needs: shown apart, at the bottom of the dashboard (and last in
+# the side menu). Outgoing emails (core) and task results are the machinery's too.
+TECHNICAL_APPS = {
+    "auth",
+    "axes",
+    "core",
+    "django_comments",
+    "django_tasks_database",
+    "importers",
+    "otp_static",
+    "otp_totp",
+    "redirects",
+    "reversion",
+    "sites",
+}
 
 
 def with_post(comments):

@@ -1,4 +1,6 @@
-// The rich-text editor's toolbar in the admin's language.
+// The admin's enhancements: the rich-text editor's toolbar in the admin's language, and
+// names for the inputs of Django's own widgets that have none (end of the file).
+//
 // django-prose-editor 0.28 passes its dialogs through gettext but writes its toolbar
 // tooltips ("bold") and heading menu ("Heading 2", "Paragraph") in English: they are
 // translated here with the admin's JavaScript catalog (locale/*/djangojs.po), as they
@@ -61,6 +63,43 @@ function translateToolbars() {
   }
 }
 
+// Names for the inputs Django's admin widgets leave unnamed (axe: "label",
+// "aria-input-field-name"): the date and time halves of a date-time field, and the
+// select2 boxes of autocomplete fields and the rich-text editors, named after the
+// field's own label.
+function labelOf(field) {
+  const label = field && document.querySelector(`label[for="${field.id}"]`);
+  return label ? label.textContent.replace(/\s*:\s*$/, "").trim() : "";
+}
+
+function nameWidgets() {
+  for (const input of document.querySelectorAll(".datetime input:not([aria-label])")) {
+    const part = input.previousSibling?.textContent?.replace(/[\s:]+$/, "").trim();
+    const field = document.querySelector(`label[for="${input.id.replace(/_[01]$/, "_0")}"]`);
+    const name = field ? field.textContent.replace(/\s*:\s*$/, "").trim() : "";
+    input.setAttribute("aria-label", [name, part].filter(Boolean).join(" – "));
+  }
+  for (const container of document.querySelectorAll(".select2-container")) {
+    const name = labelOf(container.previousElementSibling);
+    if (!name) continue;
+    for (const element of container.querySelectorAll(
+      ".select2-selection, .select2-selection__rendered, .select2-search__field",
+    )) {
+      if (!element.hasAttribute("aria-label")) element.setAttribute("aria-label", name);
+    }
+  }
+  for (const editor of document.querySelectorAll(".tiptap:not([aria-label])")) {
+    const name = labelOf(editor.closest(".prose-editor")?.querySelector("textarea"));
+    if (name) editor.setAttribute("aria-label", name);
+  }
+  for (const header of document.querySelectorAll("th.original:empty")) {
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = gettext("Item");
+    header.append(hidden);
+  }
+}
+
 let scheduled = false;
 function scheduleTranslation() {
   if (!scheduled) {
@@ -68,12 +107,14 @@ function scheduleTranslation() {
     requestAnimationFrame(() => {
       scheduled = false;
       translateToolbars();
+      nameWidgets();
     });
   }
 }
 
 if (window.gettext) {
   translateToolbars();
+  nameWidgets();
   new MutationObserver(scheduleTranslation).observe(document.body, {
     subtree: true,
     childList: true,
