@@ -13,11 +13,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # pytest-xdist processes for `make test` and `make test-fast`.
 TEST_WORKERS ?= 2
 
+INITIAL_REVISIONS := createinitialrevisions blog.Post blog.Page portfolio.Profile -v0
+
 .PHONY: run test test-fast lint install chromium java lighthouse bench bench-import clean
 
 run: $(VENV)/.installed staticfiles/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo --if-empty
+	@# A first version of each post, page and the profile (the demo's, imported ones): a deleted
+	@# one can be recovered with its blocks. Objects that have a version already are skipped.
+	$(BIN)/python manage.py $(INITIAL_REVISIONS)
 	$(BIN)/python manage.py createlocaladmin
 	@echo "Vitrine is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/$${ADMIN_PATH:-admin}/)"
 	$(BIN)/gunicorn portfolio.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \

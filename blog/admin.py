@@ -30,6 +30,7 @@ from blog.models import (
     Tag,
 )
 from portfolio.core.admin_fields import VisibleLimits
+from portfolio.core.revisions import RevisionAdmin
 
 # Multi-line texts (standfirsts, notes, captions, questions) start a few lines high.
 SHORT_TEXTAREAS = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
@@ -117,7 +118,7 @@ def _block(model, **options):
 
 
 @admin.register(Post)
-class PostAdmin(VisibleLimits, ContentEditor):
+class PostAdmin(VisibleLimits, RevisionAdmin, ContentEditor):
     list_display = ["title", "status_label", "published_at", "category", "series", "preview_link"]
     list_filter = [VisibilityFilter, "category", "series", "language", "tags"]
     list_select_related = ["category", "series"]
@@ -126,6 +127,8 @@ class PostAdmin(VisibleLimits, ContentEditor):
     formfield_overrides = SHORT_TEXTAREAS
     limits_shown = ["meta_description"]
     date_hierarchy = "published_at"
+    # Our counts of drafts and scheduled posts, over django-reversion's "Recover deleted".
+    change_list_template = "admin/blog/post/change_list.html"
     autocomplete_fields = ["tags", "category", "series", "author"]
     actions = ["publish", "unpublish"]
     readonly_fields = ["preview_link"]
@@ -226,7 +229,7 @@ class PostAdmin(VisibleLimits, ContentEditor):
 
 
 @admin.register(Page)
-class PageAdmin(VisibleLimits, ContentEditor):
+class PageAdmin(VisibleLimits, RevisionAdmin, ContentEditor):
     list_display = [
         "__str__",
         "kind",

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portfolio.core.revisions import RevisionAdmin
 from portfolio.forms import ProfileAdminForm
 from portfolio.models import (
     Certification,
@@ -82,7 +83,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(RevisionAdmin):
     form = ProfileAdminForm
     list_display = ["full_name", "headline", "availability", "updated_at"]
     fieldsets = [

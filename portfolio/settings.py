@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "axes",
+    # The admin's second factor (portfolio/core/second_factor.py) and its revisions.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "reversion",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether this session passed the second factor; then no admin page without it.
+    "django_otp.middleware.OTPMiddleware",
+    "portfolio.core.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Addresses of an imported site: /?p=ID on the home page, then any path that is a 404.
@@ -316,6 +324,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "portfolio.core.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "portfolio.core.security.lockout_response"
 AXES_VERBOSE = False
+
+# The admin's second factor (django-otp): the authenticator app shows the site's name, and
+# each wrong code makes the next one wait longer (1 s, 2 s, 4 s…) on top of axes' lockout.
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin's device lists never show a key or a recovery code: a stolen session cannot
+# copy the second factor (each person sees their own codes on their recovery-codes page).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from blog.sitemaps import BlogListSitemap, PageSitemap, PostSitemap
+from portfolio.core import second_factor
 from portfolio.core import views as core_views
 from portfolio.core.media import serve_media
 from portfolio.core.sitemaps import robots_txt
@@ -30,6 +31,20 @@ urlpatterns = [
         f"{settings.ADMIN_PATH}/import/<slug:source>/",
         admin.site.admin_view(import_page),
         name="admin_import",
+    ),
+    # The second factor between the admin's password login and the admin.
+    path(
+        f"{settings.ADMIN_PATH}/second-factor/", second_factor.verify, name="second_factor_verify"
+    ),
+    path(
+        f"{settings.ADMIN_PATH}/second-factor/enrol/",
+        second_factor.enrol,
+        name="second_factor_enrol",
+    ),
+    path(
+        f"{settings.ADMIN_PATH}/second-factor/recovery-codes/",
+        second_factor.recovery_codes,
+        name="second_factor_recovery_codes",
     ),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
 ]

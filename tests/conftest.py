@@ -8,9 +8,14 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from storages.backends.s3 import S3Storage
 
 from portfolio.core import page_cache
@@ -259,3 +264,51 @@ def in_every_view(open_page, check):
 def save_screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+# The admin's second factor --------------------------------------------------
+
+
+def pass_second_factor(client, user):
+    """Log `user` in to a test client past the admin's second factor; returns the client.
+
+    Every admin page asks for the code after the password (portfolio/core/second_factor.py):
+    `client.force_login(user)` alone now lands on the code page. This gives `user` an
+    authenticator app if they have none and marks the session verified with it, as
+    `django_otp.login()` does after a right code. Use it wherever a test opens the admin.
+    """
+    client.force_login(user)
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="authenticator", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's `admin_client` (its own Client, as `admin_user`), past the second factor."""
+    return pass_second_factor(Client(), admin_user)
+
+
+def log_in_to_admin(page, user, password):
+    """In the browser: the admin's login form, then the code from `user`'s authenticator app.
+
+    Gives `user` an authenticator if they have none (no enrolment page: see
+    tests/test_browser_2fa.py for that journey) and types the code of the moment, computed
+    from the device's key, as the phone would. Ends where the login leads: the admin index.
+    """
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="authenticator", defaults={"confirmed": True}
+    )
+    # A code works once: a second login in the same 30 s needs the one before to be forgotten.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    page.goto(reverse("admin:login"))
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{reverse('second_factor_verify')}**")
+    page.fill("#id_token", f"{totp(device.bin_key, drift=device.drift):06d}")
+    page.click("input[type=submit]")
+    page.wait_for_url(lambda url: reverse("second_factor_verify") not in url)

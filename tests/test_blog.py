@@ -23,6 +23,7 @@ from blog.models import (
     Series,
     Tag,
 )
+from tests.conftest import pass_second_factor
 from tests.factories import count_queries, make_post
 
 pytestmark = pytest.mark.django_db
@@ -485,7 +486,7 @@ def test_admin_list_counts_drafts_and_scheduled_and_publishes_in_bulk(client, ad
     make_post(slug="brouillon", status=Post.Status.DRAFT)
     make_post(slug="plus-tard", published_at=timezone.now() + timedelta(days=3))
     make_post(slug="en-ligne")
-    client.force_login(admin_user)
+    pass_second_factor(client, admin_user)
     html = client.get("/admin/blog/post/").content.decode()
     assert "1 brouillon · 1 programmé" in html
     draft = Post.objects.get(slug="brouillon")
@@ -502,7 +503,7 @@ def test_admin_list_counts_drafts_and_scheduled_and_publishes_in_bulk(client, ad
 
 
 def test_admin_post_form_keeps_the_strict_policy_but_for_its_import_map(client, admin_user):
-    client.force_login(admin_user)
+    pass_second_factor(client, admin_user)
     policy = client.get("/admin/blog/post/add/")["Content-Security-Policy"]
     script_src = next(part for part in policy.split(";") if "script-src" in part)
     assert "'sha256-" in script_src and "unsafe-inline" not in script_src

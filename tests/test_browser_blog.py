@@ -8,7 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Post
-from tests.conftest import in_every_view, save_screenshot
+from tests.conftest import in_every_view, log_in_to_admin, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,10 +46,7 @@ def test_author_writes_schedules_previews_publishes_and_a_visitor_reads_it(
     author_page, open_page, browser, live_server, admin_user, photos
 ):
     page = author_page
-    page.goto("/admin/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "password")
-    page.click("input[type=submit]")
+    log_in_to_admin(page, admin_user, "password")
 
     page.goto("/admin/blog/post/add/")
     page.fill("#id_title", "Une journée au service des urgences informatiques")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
-from tests.conftest import SCREENSHOTS, in_every_view, save_screenshot
+from tests.conftest import SCREENSHOTS, in_every_view, log_in_to_admin, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -91,10 +91,7 @@ def test_visitor_comments_author_approves_other_visitor_replies(new_page, post, 
     assert bob.get_by_role("heading", name="0 commentaire").is_visible()
 
     # The author logs in and approves it from the queue, in one click.
-    author.goto("/admin/login/")
-    author.get_by_label("Nom d’utilisateur").fill("auteur")
-    author.get_by_label("Mot de passe").fill("un-mot-de-passe-solide")
-    author.get_by_role("button", name="Connexion").click()
+    log_in_to_admin(author, user, "un-mot-de-passe-solide")
     author.wait_for_url(re.compile(r"/admin/$"))
     assert author.get_by_text("1 commentaire en attente de modération").is_visible()
     approve_in_admin(author, "Première visite.")

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from tests.conftest import save_screenshot
+from tests.conftest import log_in_to_admin, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,10 +45,7 @@ def violations(page):
 def log_in(page, django_user_model, create=True):
     if create:
         django_user_model.objects.create_superuser("author", "author@example.org", PASSWORD)
-    page.goto(reverse("admin:login"))
-    page.fill("#id_username", "author")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    log_in_to_admin(page, django_user_model.objects.get(username="author"), PASSWORD)
     page.wait_for_url(f"**{reverse('admin:index')}")
 
 

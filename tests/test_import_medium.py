@@ -18,6 +18,7 @@ from PIL import Image
 
 from blog.models import Figure, Post, PullQuote, RichText
 from portfolio.importers.models import ImportedObject
+from tests.conftest import pass_second_factor
 
 EXPORT = Path(__file__).parent / "data" / "medium"
 MEDIUM_CDN = "https://cdn-images-1.medium.com"
@@ -305,7 +306,7 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user(
         "claire", password="x", is_staff=True, is_superuser=True
     )
-    client.force_login(user)
+    pass_second_factor(client, user)
     return client
 
 

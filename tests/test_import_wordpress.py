@@ -12,6 +12,7 @@ from django_comments_xtd.models import XtdComment
 from blog.models import Category, Figure, GalleryImage, Page, Post, PullQuote, RichText
 from comments.models import CommentReview
 from portfolio.importers.models import ImportedObject
+from tests.conftest import pass_second_factor
 
 DATA = Path(__file__).parent / "data" / "wordpress"
 UPLOADS = DATA / "uploads"
@@ -198,7 +199,7 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user(
         "claire", password="x", is_staff=True, is_superuser=True
     )
-    client.force_login(user)
+    pass_second_factor(client, user)
     return client
 
 

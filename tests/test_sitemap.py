@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from blog.models import Category, Post, Series, Tag
+from tests.conftest import pass_second_factor
 from tests.factories import count_queries, make_post
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +128,7 @@ def test_admin_pages_tell_search_engines_not_to_index_them(client, admin_user):
         return "none" in directives.lower() or "noindex" in directives.lower()
 
     assert noindex(client.get("/admin/login/"))
-    client.force_login(admin_user)
+    pass_second_factor(client, admin_user)
     assert noindex(client.get("/admin/"))
     assert noindex(client.get("/admin/blog/post/"))
 

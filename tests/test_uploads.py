@@ -22,6 +22,7 @@ from django.utils import translation
 from PIL import Image, ImageFile
 
 from portfolio.core.uploads import SafeImageField, SafeImageFormField, reencode, validate_image_file
+from tests.conftest import pass_second_factor
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -275,7 +276,7 @@ def test_admin_page_shows_the_refusal_to_the_author(client):
         pytest.skip("no model with an image field is in the admin yet")
     model, _model_admin, name = found[0]
     user = get_user_model().objects.create_superuser("author", "author@example.org", "pw")
-    client.force_login(user)
+    pass_second_factor(client, user)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
     response = client.post(url, {name: upload("bomb.png", pixel_bomb(), "image/png")})
     assert response.status_code == 200

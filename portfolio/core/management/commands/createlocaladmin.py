@@ -25,3 +25,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  username: {username}")
         self.stdout.write(f"  password: {password}")
+        self.stdout.write(
+            "At the first login, after the password, the admin shows a QR code: scan it with "
+            "an authenticator app (Aegis, FreeOTP, Google Authenticator, a password manager) "
+            "and keep the ten recovery codes it then gives. Each later login asks for the "
+            "app's six-digit code, or one recovery code.\n"
+            "Phone lost and no recovery code left? On this machine: "
+            f"python manage.py reset_second_factor {username}"
+        )
