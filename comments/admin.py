@@ -237,7 +237,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
         return [
             *(
                 path(
-                    f"<int:comment_id>/{decision}/",
+                    f"<id:comment_id>/{decision}/",
                     self.admin_site.admin_view(require_POST(self.moderate_view)),
                     {"decision": decision},
                     name=f"comments_{decision}",

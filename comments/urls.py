@@ -11,7 +11,7 @@ from comments import views
 app_name = "comments"
 urlpatterns = [
     path("post/", views.post_comment, name="post"),
-    path("reply/<int:comment_id>/", views.reply, name="reply"),
-    path("report/<int:comment_id>/", views.report, name="report"),
+    path("reply/<id:comment_id>/", views.reply, name="reply"),
+    path("report/<id:comment_id>/", views.report, name="report"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

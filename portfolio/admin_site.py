@@ -4,14 +4,19 @@ Set as Django's default site (`VitrineAdminConfig` in portfolio/apps.py), so eve
 `admin.site.register()` and `{% url 'admin:…' %}` keeps working unchanged.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django.views.i18n import JavaScriptCatalog
 
 from portfolio import dashboard
+from portfolio.core.ids import is_malformed_pk
 
 # The editors' JavaScript strings: django-prose-editor ships a `djangojs` catalog, which the
 # admin's own catalog view leaves out; ours (LOCALE_PATHS) is always merged in.
@@ -44,6 +49,23 @@ class VitrineAdminSite(admin.AdminSite):
     site_header = settings.SITE_NAME
     site_title = settings.SITE_NAME
     index_title = _("Dashboard")
+
+    def admin_view(self, view, cacheable=False):
+        # A malformed object id (text for an integer key, one past 2**63, a NUL) is a 404
+        # before any model admin, ours or a library's, looks it up: Django catches ValueError
+        # in its own views but not SQLite's OverflowError, and added views catch neither.
+        model_admin = getattr(view, "__self__", None)
+        model = getattr(model_admin, "model", None)
+        if model is None:
+            return super().admin_view(view, cacheable)
+
+        def refusing_malformed_ids(request, *args, **kwargs):
+            object_id = kwargs.get("object_id")
+            if object_id is not None and is_malformed_pk(model, unquote(object_id)):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(functools.wraps(view)(refusing_malformed_ids), cacheable)
 
     def get_app_list(self, request, app_label=None):
         # The author's apps first, the technical ones after (the side menu too).
