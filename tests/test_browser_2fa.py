@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 
+from tests.a11y_pages import AXE_JS
 from tests.conftest import save_screenshot
+from tests.test_accessibility import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,12 +29,15 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 def watch(page):
     page.add_init_script(LISTEN)
+    page.add_init_script(path=str(AXE_JS))
     page.csp = []
     page.on("console", lambda m: "Content Security Policy" in m.text and page.csp.append(m.text))
 
 
 def check_page(page, name):
     assert page.evaluate("window.__csp") == [] and page.csp == [], name
+    report = describe(axe_violations(page))
+    assert report == "", f"axe on {name}:\n{report}"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{name}: {width} px wide"
     save_screenshot(page, name)

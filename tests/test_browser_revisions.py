@@ -2,14 +2,18 @@
 and a desktop; then deletes the post and recovers it. No CSP violation on those pages, no
 sideways scroll on the history and comparison."""
 
+import re
+
 import pytest
 import reversion
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from blog.models import Post, RichText
+from tests.a11y_pages import AXE_JS
 from tests.conftest import log_in_to_admin, save_screenshot
 from tests.factories import make_post
+from tests.test_accessibility import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +26,11 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def check_page(page, name, scroll=True):
+def check_page(page, name, scroll=True, axe=True):
     assert page.evaluate("window.__csp") == [] and page.csp == [], name
+    if axe:  # the history and the comparison are ours; the rest is django-reversion's
+        report = describe(axe_violations(page))
+        assert report == "", f"axe on {name}:\n{report}"
     if scroll:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"], f"{name}: {width} px wide"
@@ -46,6 +53,7 @@ def test_the_author_compares_restores_and_recovers_a_post(open_page, width):
     save_version(post, "<p>Second jet, tout réécrit.</p>")
     page = open_page(width=width)
     page.add_init_script(LISTEN)
+    page.add_init_script(path=str(AXE_JS))
     page.csp = []
     page.on("console", lambda m: "Content Security Policy" in m.text and page.csp.append(m.text))
     log_in_to_admin(page, author, PASSWORD)
@@ -59,7 +67,8 @@ def test_the_author_compares_restores_and_recovers_a_post(open_page, width):
     check_page(page, f"{label}-compare")
 
     page.get_by_role("link", name="pour la restaurer").click()
-    check_page(page, f"{label}-revision-form", scroll=False)
+    page.wait_for_url(re.compile(r"/history/\d+/$"))
+    check_page(page, f"{label}-revision-form", scroll=False, axe=False)
     page.locator("input[type=submit][name=_save], input[type=submit].default").first.click()
     page.wait_for_url(f"**{reverse('admin:blog_post_changelist')}**")
     page.goto(post.get_absolute_url())
@@ -72,7 +81,7 @@ def test_the_author_compares_restores_and_recovers_a_post(open_page, width):
     page.wait_for_url(f"**{reverse('admin:blog_post_changelist')}**")
     assert not Post.objects.exists()
     page.get_by_role("link", name="Récupérer").click()
-    check_page(page, f"{label}-recover-list")
+    check_page(page, f"{label}-recover-list", axe=False)
     page.locator("tr", has_text="Un billet").get_by_role("link").click()
     page.locator("input[type=submit][name=_save], input[type=submit].default").first.click()
     page.wait_for_url(f"**{reverse('admin:blog_post_changelist')}**")
