@@ -13,6 +13,7 @@ from django.views.generic.dates import YearArchiveView
 
 from blog import content, seo
 from blog.models import Category, OldSlug, Post, Series, Tag
+from portfolio.core.page_cache import cache_under_query
 from portfolio.core.script_json import json_for_script
 from portfolio.core.site_url import absolute
 
@@ -53,7 +54,8 @@ def _for_cards(posts):
 def _list_page(request, posts, **options):
     """One page of cards. `posts` is an unevaluated queryset in the list's order."""
     page = Paginator(_for_cards(posts), POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "blog/post_list.html", _list_context(request, page, **options))
+    response = render(request, "blog/post_list.html", _list_context(request, page, **options))
+    return cache_under_query(response, page=page.number)
 
 
 def post_list(request):
@@ -132,6 +134,10 @@ class YearArchive(YearArchiveView):
         # Like the other lists, a page out of range shows the nearest page, not a 404.
         page = self.get_paginator(queryset, page_size).get_page(self.request.GET.get("page"))
         return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return cache_under_query(response, page=context["page_obj"].number)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

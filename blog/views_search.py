@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from blog.models import Category, Post
 from blog.search import clean_query, highlight, search_posts
+from portfolio.core.page_cache import cache_under_query
 
 RESULTS_PER_PAGE = 10
 
@@ -25,8 +26,10 @@ def search(request):
         if query and not results
         else []
     )
-    return render(
+    response = render(
         request,
         "blog/search.html",
         {"query": query, "page": page, "results": results, "categories": categories},
     )
+    # Stored under the query as cleaned (each distinct search is a page of its own).
+    return cache_under_query(response, q=query, page=page.number)

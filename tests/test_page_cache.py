@@ -363,3 +363,32 @@ def test_pages_change_when_a_transaction_commits_once_whatever_it_wrote(client, 
     assert response["X-Cache"] == "MISS"
     assert "Billet importé 29" in response.content.decode()
     assert "Annulé" not in response.content.decode()
+
+
+def stored(client, urls):
+    """How many of `urls` made a new cache entry (a MISS is a page just stored)."""
+    return sum(client.get(url)["X-Cache"] == "MISS" for url in urls)
+
+
+def test_a_query_a_page_does_not_use_makes_no_entry(client):
+    """Strangers cannot fill the cache: 100 distinct `?q=` on the home page store at most one."""
+    make_post(title="Billet")
+    assert stored(client, ["/"] + [f"/?q=mot{n}" for n in range(100)]) <= 1
+    assert stored(client, ["/blog/?utm_source=x", "/blog/?page=1&utm_source=y"]) == 0
+    assert stored(client, [f"/blog/?q=mot{n}" for n in range(10)]) == 0
+    assert stored(client, ["/profile/?page=2"]) == 0
+
+
+def test_only_a_page_number_the_list_shows_makes_an_entry(client):
+    for n in range(12):
+        make_post(title=f"Billet {n}", slug=f"billet-{n}")
+    invalid = ["abc", "0", "-1", "02", "9999", "2.0", "", "9" * 30]
+    assert stored(client, [f"/blog/?page={value}" for value in invalid]) == 0
+    assert stored(client, ["/blog/?page=1&page=2"]) == 0
+    assert stored(client, ["/blog/", "/blog/?page=2", "/blog/?page=2"]) == 2
+
+
+def test_a_search_is_cached_under_its_query_only(client):
+    make_post(title="Jardin")
+    assert stored(client, ["/blog/search/?q=jardin", "/blog/search/?q=jardin"]) == 1
+    assert stored(client, ["/blog/search/?q=jardin&page=abc", "/blog/search/?page=1&q=jardin"]) <= 1

@@ -5,6 +5,9 @@ Rules (docs/performance.md explains them):
 - Only GET/HEAD requests without a session cookie (a likely author), without the messages
   cookie or a visitor-specific `vitrine_*` cookie, outside the admin, the health check,
   media and previews, with no query parameter other than `page` and `q`.
+- Only the query a page declares it shows, with the value it shows (`cache_under_query`):
+  `page=2` on a list that has a page 2, `q` on the search; `/?q=…`, `?page=abc` or a page
+  past the last are served but never stored, so strangers cannot fill the cache.
 - Only 200 responses that set no cookie, are not marked private/no-cache/no-store, and
   did not touch the session or add a message.
 - One cache entry per URL (the language is in the URL). Each entry carries the
@@ -31,6 +34,7 @@ import weakref
 from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import django
 import redis
@@ -226,7 +230,9 @@ def deploy_version():
 
 
 def entry_key(request):
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # Parameters sorted: `?q=a&page=2` and `?page=2&q=a` are one page.
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
     return f"page_cache:{deploy_version()}:{digest}"
 
@@ -357,10 +363,32 @@ def request_is_cacheable(request):
     return not excluded_paths().search(request.path_info)
 
 
+def cache_under_query(response, **shown):
+    """Declare the query parameters `response` shows, with their canonical values.
+
+    A list passes its page number, the search its cleaned query. The page is stored only
+    when the request's query is exactly these values (a parameter left out is fine), so
+    `?page=abc`, `?page=02`, a page past the last or any other parameter make no entry.
+    """
+    response.page_cache_query = {
+        name: str(value) for name, value in shown.items() if value is not None
+    }
+    return response
+
+
+def query_is_the_one_shown(request, response):
+    shown = getattr(response, "page_cache_query", {})
+    return all(
+        len(values) == 1 and shown.get(name) == values[0] for name, values in request.GET.lists()
+    )
+
+
 def response_is_cacheable(request, response):
     if response.status_code != 200 or response.streaming:
         return False
     if getattr(response, "page_cache_exempt", False):
+        return False
+    if not query_is_the_one_shown(request, response):
         return False
     cache_control = {
         directive.split("=", 1)[0].strip().lower()
