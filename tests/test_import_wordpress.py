@@ -253,3 +253,56 @@ def test_admin_page_is_for_staff_only(client, django_user_model):
     assert response.status_code == 302 and "login" in response["Location"]
     assert not Post.objects.exists()
     assert client.get(reverse("admin_import", args=["nowhere"])).status_code in (302, 404)
+
+
+def wxr_with_posts(tmp_path, *contents, cover_of_first=None):
+    """A minimal export: one post per content, an attachment for `cover_of_first`'s URL."""
+    items = []
+    if cover_of_first:
+        items.append(
+            f"""<item><title>photo</title><wp:post_id>90</wp:post_id>
+            <wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+            <wp:post_parent>1</wp:post_parent>
+            <wp:attachment_url>{cover_of_first}</wp:attachment_url></item>"""
+        )
+    for number, content in enumerate(contents, start=1):
+        thumbnail = (
+            "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+            "<wp:meta_value>90</wp:meta_value></wp:postmeta>"
+            if cover_of_first and number == 1
+            else ""
+        )
+        items.append(
+            f"""<item><title>Billet {number}</title><wp:post_id>{number}</wp:post_id>
+            <wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
+            <wp:post_name>billet-{number}</wp:post_name>
+            <wp:post_date_gmt>2016-10-2{number} 08:00:00</wp:post_date_gmt>
+            <content:encoded><![CDATA[{content}]]></content:encoded>{thumbnail}</item>"""
+        )
+    export = tmp_path / "export.xml"
+    export.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+    xmlns:wp="http://wordpress.org/export/1.2/"><channel>
+<title>Carnet</title><link>https://carnet.example</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>https://carnet.example</wp:base_site_url>{"".join(items)}
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    return export
+
+
+def test_one_photo_is_one_file_whatever_size_the_posts_asked_for(db, tmp_path):
+    uploads = "https://carnet.example/wp-content/uploads/2016/10"
+    export = wxr_with_posts(
+        tmp_path,
+        f'<p>Petit.</p><img src="{uploads}/pont-300x200.jpg" alt="Le pont">',
+        f'<p>Grand.</p><img src="{uploads}/pont.jpg" alt="Le pont">'
+        f'<img src="{uploads}/pont-1024x683.jpg" alt="Le pont encore">',
+        cover_of_first=f"{uploads}/pont.jpg",
+    )
+    call_command("import_wordpress", str(export), "--media-dir", str(UPLOADS), stdout=StringIO())
+    names = set(Figure.objects.values_list("image", flat=True))
+    names |= set(Post.objects.exclude(cover="").values_list("cover", flat=True))
+    assert Figure.objects.count() == 3 and Post.objects.exclude(cover="").count() == 1
+    assert len(names) == 1, names

@@ -13,9 +13,12 @@ Where an image is looked for, in order:
 
 Every file then goes through `validate_image_file` and `reencode`, exactly
 what `SafeImageField` does to an upload in the admin, and is stored once per
-import run: the same photo in three posts is one file.
+import run: the same photo in three posts is one file, and so is a photo asked for
+at three sizes (`photo-300x200.jpg`, `photo-1024x683.jpg`, `photo.jpg` all find
+`photo.jpg`): files are told apart by their bytes, not by the address that led to them.
 """
 
+import hashlib
 import http.client
 import ipaddress
 import posixpath
@@ -153,6 +156,7 @@ class MediaLibrary:
         self.dry_run = dry_run
         self.limit = settings.MAX_UPLOAD_MB * 1024 * 1024
         self.stored = {}  # src → stored name (or a placeholder in a dry run)
+        self.stored_bytes = {}  # digest of the bytes found → stored name
         self.problems = {}  # src → reason
         self.written = []  # names stored by this run, removed if the import fails
         self.known = {}  # src → name stored by an earlier run (set by the importer)
@@ -272,6 +276,10 @@ class MediaLibrary:
         if data is None:
             self.problems[src] = reason
             return None
+        digest = hashlib.sha256(data).digest()
+        if digest in self.stored_bytes:
+            self.stored[src] = self.stored_bytes[digest]
+            return self.stored[src]
         name = posixpath.basename(urlsplit(self.absolute(src)).path) or "image"
         if Path(name).suffix.lower() not in IMAGE_SUFFIXES:
             name += ".jpg"
@@ -282,13 +290,13 @@ class MediaLibrary:
             self.problems[src] = "refused: " + " ".join(error.messages)
             return None
         if self.dry_run:
-            self.stored[src] = name
+            self.stored[src] = self.stored_bytes[digest] = name
             return name
         clean = reencode(upload)
         field = Figure._meta.get_field("image")
         stored = default_storage.save(field.generate_filename(None, clean.name), clean)
         self.written.append(stored)
-        self.stored[src] = stored
+        self.stored[src] = self.stored_bytes[digest] = stored
         return stored
 
     def remove_written(self):

@@ -369,6 +369,8 @@ class WordPressImport:
             [r.object_id for r in records.values() if r.object_id]
         )
         content_type = ContentType.objects.get_for_model(Post)
+        comment_type = ContentType.objects.get_for_model(XtdComment)
+        new_records = []
         for comment in sorted(item.comments, key=lambda c: (_depth(c.id, wp_parent), c.id)):
             if comment.type in ("pingback", "trackback"):
                 self.report.comments[f"{comment.type}s skipped"] += 1
@@ -407,12 +409,25 @@ class WordPressImport:
             new.submit_date = comment.date_gmt or post.published_at
             notify.silence(new)
             new.save()
-            self.review(new, comment, is_spam)
+            if not is_public:  # a new comment has no review to remove
+                self.review(new, comment, is_spam)
             known[comment.id] = (new.pk, is_public, new.level)
-            self.save_record("comment", comment.id, new, print_)
+            # No record of it yet (see `records`): written together, after the post's comments.
+            new_records.append(
+                ImportedObject(
+                    source=self.source,
+                    kind="comment",
+                    source_id=str(comment.id),
+                    content_type=comment_type,
+                    object_id=new.pk,
+                    fingerprint=print_,
+                )
+            )
             self.report.comments[
                 "published" if is_public else "spam" if is_spam else "held for moderation"
             ] += 1
+        # The last one for an id WordPress repeated, as update_or_create would have kept.
+        ImportedObject.objects.bulk_create({r.source_id: r for r in new_records}.values())
 
     def thread_parent(self, comment, wp_parent, known, is_public):
         ancestor = wp_parent.get(comment.id, 0)
