@@ -266,6 +266,13 @@ SERVE_MEDIA = env.get_bool("SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
 # and their URLs are trusted without a storage check (django-imagekit).
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 IMAGEKIT_CACHEFILE_DIR = "CACHE"
+# imagekit's record of which renditions exist: the Optimistic strategy reads it only while
+# making them, where asking the storage does as well. In the default cache it cost every
+# rendition three writes, and past MAX_ENTRIES each write of the file cache lists and culls
+# the whole directory (an import of 2,000 images spent a fifth of its time there), possibly
+# evicting the page cache's generation.
+CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+IMAGEKIT_CACHE_BACKEND = "renditions"
 
 # Security headers. Production turns on HTTPS-only parts through the environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True

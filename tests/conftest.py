@@ -79,16 +79,19 @@ def _isolated_environment(tmp_path_factory):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
     }
+    # The other aliases (imagekit's "renditions") stay as configured.
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
         overrides["CACHES"] = {
-            "default": {**settings.CACHES["default"], "LOCATION": own_redis_db()}
+            **settings.CACHES,
+            "default": {**settings.CACHES["default"], "LOCATION": own_redis_db()},
         }
     else:
         overrides["CACHES"] = {
+            **settings.CACHES,
             "default": {
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                 "LOCATION": tmp_path_factory.mktemp("cache"),
-            }
+            },
         }
     with override_settings(**overrides):
         yield
