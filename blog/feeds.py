@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from blog import content
@@ -105,7 +106,10 @@ class PostsFeed(Feed):
         return False
 
     def item_description(self, post):
-        return french_typography_text(post.standfirst or content.excerpt(post), post.language)
+        # Atom's <summary type="html"> and RSS's <description> are read as HTML: the
+        # standfirst is plain text, so markup typed in it is escaped to show as typed.
+        text = french_typography_text(post.standfirst or content.excerpt(post), post.language)
+        return escape(text)
 
     def item_extra_kwargs(self, post):
         html = render_to_string(

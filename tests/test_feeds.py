@@ -265,3 +265,13 @@ def test_media_served_from_a_cdn_keeps_its_own_address_in_feeds(
     media = re.findall(r"([^\s;\"]*)/media/", body)
     assert len(media) >= 8  # cover and figure: src and several srcset widths each
     assert all(f"{prefix}/media/" == expected for prefix in media), media
+
+
+@pytest.mark.parametrize("url", ["/blog/feed/rss/", "/blog/feed/atom/"])
+def test_markup_typed_in_a_standfirst_reaches_readers_as_text(client, url):
+    make_post(title="Balises", standfirst="Avant <b>x</b> & <i>après</i>")
+    _response, feed = parse(client, url)
+    summary = feed.entries[0].summary
+    # The summary is HTML to the reader: the typed tags must arrive escaped, shown as typed.
+    assert "<b>" not in summary and "<i>" not in summary
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; &lt;i&gt;après&lt;/i&gt;" in summary
