@@ -176,13 +176,11 @@ class ContactMessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Opening an unread message is reading it.
-        if request.method == "GET":
-            ContactMessage.objects.unread().filter(pk=object_id).update(
-                status=ContactMessage.Status.READ
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def save_model(self, request, obj, form, change):
+        # The change page's "Mark as read" button (a POST: opening the page changes nothing).
+        if "_mark_read" in request.POST:
+            obj.status = ContactMessage.Status.READ
+        super().save_model(request, obj, form, change)
 
     def set_status(self, request, queryset, status):
         count = queryset.update(status=status)

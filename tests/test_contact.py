@@ -1,6 +1,7 @@
 """The contact form: validation, spam defences, rate limit, and a message never lost."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -10,9 +11,11 @@ import pytest
 from django.core import mail, signing
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
+from django.test import Client
 
 from portfolio.forms import TIMESTAMP_SALT
 from portfolio.models import ContactMessage
+from tests.conftest import pass_second_factor
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = {
@@ -168,15 +171,34 @@ def test_admin_lists_messages_marks_them_read_and_archives_in_bulk(admin_client,
     changelist = admin_client.get("/admin/portfolio/contactmessage/?status__exact=unread")
     assert "Mission de Product Owner" in changelist.content.decode()
 
-    admin_client.get(f"/admin/portfolio/contactmessage/{first.pk}/change/")
-    first.refresh_from_db()
-    assert first.status == ContactMessage.Status.READ
-
     admin_client.post(
         "/admin/portfolio/contactmessage/",
         {"action": "archive", "_selected_action": [first.pk, second.pk]},
     )
     assert set(ContactMessage.objects.values_list("status", flat=True)) == {"archived"}
+
+
+def test_opening_a_message_changes_nothing_marking_it_read_is_a_post(admin_user, client, db):
+    """A cross-site link opens the page with the author's cookies: only a POST may change it."""
+    post(client)
+    message = ContactMessage.objects.get()
+    staff = pass_second_factor(Client(enforce_csrf_checks=True), admin_user)
+    url = f"/admin/portfolio/contactmessage/{message.pk}/change/"
+
+    page = staff.get(url)
+    message.refresh_from_db()
+    assert message.status == ContactMessage.Status.UNREAD
+    html = page.content.decode()
+    assert 'name="_mark_read"' in html and "Marquer comme lu" in html
+
+    assert staff.post(url, {"_mark_read": "1"}).status_code == 403  # no CSRF token
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = staff.post(
+        url, {"csrfmiddlewaretoken": token, "status": "unread", "_mark_read": "1"}
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.status == ContactMessage.Status.READ
 
 
 CONCURRENT_POSTS = """
