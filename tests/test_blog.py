@@ -25,6 +25,7 @@ from blog.models import (
 )
 from tests.conftest import pass_second_factor
 from tests.factories import count_queries, make_post
+from tests.s3 import media_address
 
 pytestmark = pytest.mark.django_db
 
@@ -383,7 +384,7 @@ def test_open_graph_and_twitter_tags(client):
     assert '<meta property="og:description" content="Le chapeau du billet">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert re.search(
-        r'<meta property="og:image" content="http://127\.0\.0\.1:8000/media/CACHE/[^"]+\.webp">',
+        rf'<meta property="og:image" content="{re.escape(media_address())}CACHE/[^"]+\.webp">',
         html,
     )
 

@@ -25,6 +25,7 @@ from portfolio.models import (
     Recommendation,
     Skill,
 )
+from tests.s3 import media_prefix
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "jsonresume-schema.json").read_text())
 PRIVATE_EMAIL = "nathalie.rousseau@example.org"
@@ -415,7 +416,7 @@ def test_admin_profile_list_goes_straight_to_the_one_profile(admin_client, full_
     assert response.status_code == 302
     assert response["Location"] == f"/admin/portfolio/profile/{full_profile.pk}/change/"
     html = admin_client.get(response["Location"]).content.decode()
-    assert '<img src="/media/CACHE/' in html
+    assert f'<img src="{media_prefix()}CACHE/' in html
 
 
 INLINE_PREFIXES = [
