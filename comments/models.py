@@ -6,6 +6,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
 
+from portfolio.core.security import from_same_client
+
 
 def is_visible(comment):
     """`CommentQuerySet.visible()` for one comment in memory (e.g. about to be saved)."""
@@ -61,8 +63,8 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def recent_from_address(self, ip_address, since):
-        """Comments sent from `ip_address` at or after `since` (the flood interval)."""
-        return self.filter(ip_address=ip_address, submit_date__gte=since)
+        """Comments sent from `ip_address`'s client (its IPv6 /64) since `since` (the flood interval)."""
+        return from_same_client(self.filter(submit_date__gte=since), ip_address)
 
 
 class CommentReview(models.Model):
@@ -100,8 +102,8 @@ class CommentReview(models.Model):
 
 class ReportQuerySet(models.QuerySet):
     def recent_from_address(self, ip_address, since):
-        """Reports sent from `ip_address` at or after `since` (the report interval)."""
-        return self.filter(ip_address=ip_address, reported_at__gte=since)
+        """Reports sent from `ip_address`'s client (its IPv6 /64) since `since` (the report interval)."""
+        return from_same_client(self.filter(reported_at__gte=since), ip_address)
 
 
 class CommentReport(models.Model):

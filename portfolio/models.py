@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 
+from portfolio.core.security import from_same_client
 from portfolio.core.uploads import SafeImageField
 
 # What the author may use in the summary: paragraphs, emphasis, lists and links.
@@ -519,9 +520,9 @@ class ContactMessageQuerySet(models.QuerySet):
         return self.filter(status=ContactMessage.Status.UNREAD)
 
     def recent_from(self, ip_address, seconds):
-        """Messages sent from this address in the last `seconds`: the rate limit counts them."""
+        """Messages sent from this address's client (its IPv6 /64) in the last `seconds`."""
         since = timezone.now() - datetime.timedelta(seconds=seconds)
-        return self.filter(ip_address=ip_address, created_at__gte=since)
+        return from_same_client(self.filter(created_at__gte=since), ip_address)
 
 
 class ContactMessage(models.Model):

@@ -328,7 +328,8 @@ AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "portfolio.core.security.client_ip"
+# An IPv6 client is its /64 (one line gets a whole /64), as for every per-address limit.
+AXES_CLIENT_IP_CALLABLE = "portfolio.core.security.client_limit_key"
 AXES_LOCKOUT_CALLABLE = "portfolio.core.security.lockout_response"
 AXES_VERBOSE = False
 

@@ -7,6 +7,8 @@ workers must not both count before either writes.
 
 from django.db import connection
 
+from portfolio.core.security import limit_key
+
 
 def lock_per_address(scope, address):
     """Make the writes of `scope` from `address` wait for each other until the transaction ends.
@@ -18,5 +20,7 @@ def lock_per_address(scope, address):
     """
     if connection.vendor != "postgresql":
         return
+    # Keyed like the limits count: an IPv6 client is its /64.
+    key = limit_key(address or "")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{scope}:{address or ''}"])
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{scope}:{key}"])

@@ -28,7 +28,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portfolio.core.security import client_ip, lockout_response
+from portfolio.core.security import client_limit_key, lockout_response
 
 RECOVERY_CODE_COUNT = 10
 
@@ -140,7 +140,7 @@ def check_code(request, form, device):
         return False
     allowed, _details = device.verify_is_allowed()
     if allowed and device.verify_token(form.cleaned_data["token"]):
-        reset_lockouts(ip=client_ip(request), username=lockout_name(request.user))
+        reset_lockouts(ip=client_limit_key(request), username=lockout_name(request.user))
         return True
     if allowed:
         form.add_error("token", _("This code is not the right one."))

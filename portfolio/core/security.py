@@ -5,6 +5,7 @@ The rest lives in settings (headers, cookies, CSP, django-axes) and in
 """
 
 import errno
+import ipaddress
 import logging
 
 from axes.backends import AxesStandaloneBackend
@@ -42,6 +43,43 @@ def client_ip(request):
         if len(hops) >= count:
             return hops[-count]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def limit_key(address):
+    """What a per-address limit counts: an IPv4 address, or the /64 an IPv6 address is in.
+
+    One home line or one server gets a whole IPv6 /64 and picks addresses in it at will:
+    counting single addresses would let one client walk past every limit. An IPv4
+    address mapped into IPv6 counts as itself; anything else is returned unchanged.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False).network_address)
+    return str(ip)
+
+
+def client_limit_key(request):
+    """`limit_key` of the visitor's address (django-axes' AXES_CLIENT_IP_CALLABLE)."""
+    return limit_key(client_ip(request))
+
+
+def from_same_client(queryset, address, field="ip_address"):
+    """The rows of `queryset` sent from `address`'s client: the same IPv4 or the same /64.
+
+    The one definition every per-address limit counts with. Narrow `queryset` to the
+    limit's time window first: for IPv6 the stored addresses are compared here (a /64
+    cannot be matched on the text the database keeps), which is a handful of rows.
+    """
+    if not address or ":" not in address:
+        return queryset.filter(**{field: address})
+    key = limit_key(address)
+    rows = queryset.exclude(**{f"{field}__isnull": True}).values_list("pk", field)
+    return queryset.filter(pk__in=[pk for pk, stored in rows if limit_key(stored) == key])
 
 
 def lockout_response(request, original_response=None, credentials=None):
