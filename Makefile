@@ -25,6 +25,9 @@ run: $(VENV)/.installed staticfiles/staticfiles.json
 	$(BIN)/python manage.py $(INITIAL_REVISIONS)
 	$(BIN)/python manage.py createlocaladmin
 	@echo "Vitrine is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/$${ADMIN_PATH:-admin}/)"
+	@# The email worker runs beside gunicorn and stops with it (Ctrl-C, or gunicorn exiting).
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/gunicorn portfolio.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 

@@ -1,23 +1,24 @@
 """Emails about comments: to the author for moderation, to followers on publication.
 
-Sent after the comment is committed; a failing mail server is logged and
-never loses the comment.
+Queued once the comment is committed and sent by the worker (portfolio/core/outbox.py):
+the request sends nothing, and a failing mail server delays an email, never loses it.
 """
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comments.models import Comment
+from portfolio.core.outbox import mail_task, send_after_commit
 
-logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 # Each follow-up email carries a fresh link, so a link only has to outlive the
 # wait between an email and its reader's click: a year covers a mail kept for
@@ -56,6 +57,7 @@ def follower_of(token):
 
 
 def _send(subject, template, context, recipients):
+    """Render and send one email; a failing server raises, and the task tries again later."""
     context = {**context, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
     text = render_to_string(f"comments/email/{template}.txt", context)
     html = render_to_string(f"comments/email/{template}.html", context)
@@ -63,18 +65,16 @@ def _send(subject, template, context, recipients):
         subject, text, settings.DEFAULT_FROM_EMAIL, recipients, headers=context.get("headers")
     )
     message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except Exception:
-        # The comment is already saved: log and carry on.
-        logger.exception("Could not send the %s email to %s", template, ", ".join(recipients))
-        return False
-    return True
+    message.send()
 
 
-def notify_author(comment):
+@mail_task(gettext_lazy("Comment awaiting moderation"))
+def send_moderation_notice(comment_pk):
     """Tell the site owner a comment waits for moderation (never for spam)."""
-    post = comment.content_object
+    comment = Comment.objects.filter(pk=comment_pk).first()
+    post = comment and comment.content_object
+    if post is None:
+        return  # deleted since: nothing left to moderate
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("[%(site)s] Comment awaiting moderation on “%(title)s”") % {
             "site": settings.SITE_NAME,
@@ -86,12 +86,16 @@ def notify_author(comment):
             "admin_url": admin_url(comment),
             "post_url": settings.SITE_URL + post.get_absolute_url(),
         }
-        return _send(subject, "moderation", context, [settings.OWNER_EMAIL])
+        _send(subject, "moderation", context, [settings.OWNER_EMAIL])
 
 
-def notify_reported(comment):
+@mail_task(gettext_lazy("Comment reported"))
+def send_report_notice(comment_pk):
     """Tell the site owner a visitor reported a published comment (it stays published)."""
-    post = comment.content_object
+    comment = Comment.objects.filter(pk=comment_pk).first()
+    post = comment and comment.content_object
+    if post is None:
+        return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("[%(site)s] Comment reported on “%(title)s”") % {
             "site": settings.SITE_NAME,
@@ -106,7 +110,17 @@ def notify_reported(comment):
             + "?queue=reported",
             "post_url": f"{settings.SITE_URL}{post.get_absolute_url()}#c{comment.pk}",
         }
-        return _send(subject, "reported", context, [settings.OWNER_EMAIL])
+        _send(subject, "reported", context, [settings.OWNER_EMAIL])
+
+
+def notify_author(comment):
+    """Queue the moderation notice of `comment` for the worker."""
+    send_after_commit(send_moderation_notice, comment.pk)
+
+
+def notify_reported(comment):
+    """Queue the notice that `comment` was reported."""
+    send_after_commit(send_report_notice, comment.pk)
 
 
 def followers_of(comment):
@@ -130,31 +144,56 @@ def followers_of(comment):
 
 
 def notify_followers(comment):
-    """Email each follower of the post that `comment` is now published."""
+    """Queue the announcement of `comment`, now published, to the post's followers.
+
+    One task whatever the number of followers, so approving answers as fast on a
+    post followed by 500 as on one followed by none; the worker fans it out.
+    """
     if getattr(comment, SILENT, False):
         return
-    post = comment.content_object
-    if post is None:
+    send_after_commit(announce_to_followers, comment.pk)
+
+
+@mail_task(gettext_lazy("New comment, for the followers"))
+def announce_to_followers(comment_pk):
+    """Queue one follow-up email per follower: one bad address never holds up the others."""
+    comment = Comment.objects.visible().filter(pk=comment_pk).first()
+    if comment is None or comment.content_object is None:
+        return  # unpublished or deleted since
+    # All or none: a retry after a failure half-way would mail the first ones twice.
+    with transaction.atomic():
+        for _email, _name, follower_pk in followers_of(comment):
+            send_followup.enqueue(comment.pk, follower_pk)
+
+
+@mail_task(gettext_lazy("New comment, to a follower"))
+def send_followup(comment_pk, follower_pk):
+    """Email the author of comment `follower_pk` that comment `comment_pk` is published.
+
+    Nothing when either went away meanwhile, or the follower unsubscribed.
+    """
+    comment = Comment.objects.visible().filter(pk=comment_pk).first()
+    follower = Comment.objects.filter(pk=follower_pk, followup=True).first()
+    post = comment and comment.content_object
+    if post is None or follower is None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("[%(site)s] New comment on “%(title)s”") % {
             "site": settings.SITE_NAME,
             "title": post.title,
         }
-        comment_url = f"{settings.SITE_URL}{post.get_absolute_url()}#c{comment.pk}"
-        for email, name, follower_pk in followers_of(comment):
-            unsubscribe_url = settings.SITE_URL + reverse(
-                "comments:unsubscribe", args=[unsubscribe_token(follower_pk)]
-            )
-            context = {
-                "comment": comment,
-                "post": post,
-                "name": name,
-                "comment_url": comment_url,
-                "unsubscribe_url": unsubscribe_url,
-                "headers": {"List-Unsubscribe": f"<{unsubscribe_url}>"},
-            }
-            _send(subject, "followup", context, [email])
+        unsubscribe_url = settings.SITE_URL + reverse(
+            "comments:unsubscribe", args=[unsubscribe_token(follower.pk)]
+        )
+        context = {
+            "comment": comment,
+            "post": post,
+            "name": follower.user_name,
+            "comment_url": f"{settings.SITE_URL}{post.get_absolute_url()}#c{comment.pk}",
+            "unsubscribe_url": unsubscribe_url,
+            "headers": {"List-Unsubscribe": f"<{unsubscribe_url}>"},
+        }
+        _send(subject, "followup", context, [follower.user_email])
 
 
 SILENT = "_vitrine_silent"

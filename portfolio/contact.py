@@ -1,4 +1,4 @@
-"""A contact message is stored first, then emailed: a failing mail server never loses it."""
+"""A contact message is stored first, then emailed by the worker: a failing mail server never loses it."""
 
 import logging
 
@@ -8,8 +8,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from portfolio.core.locks import lock_per_address
+from portfolio.core.outbox import mail_task, send_after_commit
 from portfolio.core.security import client_ip
 from portfolio.forms import start_token
 from portfolio.models import ContactMessage
@@ -48,7 +50,16 @@ def receive(form, request):
 
 
 def notify_owner(message):
-    """Email the owner; on any failure, log it and leave the message marked not notified."""
+    """Queue the email of `message` to the owner, once it is committed."""
+    send_after_commit(send_to_owner, message.pk)
+
+
+@mail_task(gettext_lazy("Contact message"))
+def send_to_owner(message_pk):
+    """Email the owner; only once the server took it is the message marked notified."""
+    message = ContactMessage.objects.filter(pk=message_pk).first()
+    if message is None:
+        return  # deleted in the admin before the email left
     admin_url = settings.SITE_URL + reverse(
         "admin:portfolio_contactmessage_change", args=[message.pk]
     )
@@ -58,20 +69,14 @@ def notify_owner(message):
             "portfolio/contact_email.txt", {"message": message, "admin_url": admin_url}
         )
         subject = f"[{settings.SITE_NAME}] {message.subject}"
-    try:
-        EmailMessage(
-            " ".join(subject.split())[:200],
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [settings.OWNER_EMAIL],
-            reply_to=[message.email],
-        ).send()
-    except Exception:
-        logger.exception("Contact message %s saved but the email to the owner failed", message.pk)
-        return False
+    EmailMessage(
+        " ".join(subject.split())[:200],
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [settings.OWNER_EMAIL],
+        reply_to=[message.email],
+    ).send()
     ContactMessage.objects.filter(pk=message.pk).update(is_notified=True)
-    message.is_notified = True
-    return True
 
 
 def with_fresh_start_token_if_needed(form):

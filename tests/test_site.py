@@ -63,7 +63,13 @@ def test_pages_carry_no_inline_script_or_style_and_a_strict_policy(client, demo,
 def test_health_check_answers_when_the_database_does(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "media": True}
+    assert response.json() == {
+        "status": "ok",
+        "database": True,
+        "media": True,
+        "queue": True,
+        "queue_oldest_wait": None,
+    }
     assert "no-cache" in response["Cache-Control"]
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from portfolio.core import outbox
 from portfolio.core.context_processors import home_in_each_language
 from portfolio.core.storage import media_storage_answers
 
@@ -26,9 +27,33 @@ def database_answers():
     return True
 
 
+def queue_state():
+    """(the email queue is moving, seconds its oldest ready task has waited or None).
+
+    Stuck once that task waited QUEUE_STUCK_AFTER seconds: no worker runs, or it
+    cannot keep up. An unreachable queue table is stuck too.
+    """
+    try:
+        wait = outbox.oldest_wait()
+    except DatabaseError:
+        logger.exception("Health check: the task queue did not answer")
+        return False, None
+    if wait is None:
+        return True, None
+    seconds = int(wait.total_seconds())
+    if seconds >= settings.QUEUE_STUCK_AFTER:
+        logger.error("Health check: the oldest ready task has waited %s s", seconds)
+        return False, seconds
+    return True, seconds
+
+
 @never_cache
 def healthz(request):
-    """200 when the database and the media storage answer, 503 otherwise: for load balancers.
+    """200 when the database, the media storage and the email queue answer, 503 otherwise.
+
+    For load balancers. `queue_oldest_wait` is the age in seconds of the oldest task
+    ready to run (null for an empty queue); the queue fails once it reaches
+    QUEUE_STUCK_AFTER.
 
     The answer names each part and says only true or false: never an address, a key or
     an error message, which the log keeps.
@@ -36,9 +61,11 @@ def healthz(request):
     checks = {"database": database_answers(), "media": media_storage_answers()}
     if not checks["media"]:
         logger.error("Health check: the media storage did not answer")
+    checks["queue"], oldest_wait = queue_state()
     healthy = all(checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "unavailable", **checks, "queue_oldest_wait": oldest_wait},
+        status=200 if healthy else 503,
     )
 
 
