@@ -42,10 +42,6 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "comments.apps.CommentLibraryConfig",  # django-comments-xtd, renamed in the admin
     "comments.apps.CommentFlagsConfig",  # django_comments, named in the admin
-    # Emails leave the request (portfolio/core/outbox.py): the tasks framework and its
-    # database queue, before portfolio.core, whose admin replaces the queue's own.
-    "django_tasks",
-    "django_tasks_db",
     "portfolio.core",
     "portfolio",
     "portfolio.importers",
@@ -63,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "portfolio.core.security.CrossOriginResourcePolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portfolio.core.security.StaticFilesMiddleware",
     # Anonymous pages from the shared cache (portfolio/core/page_cache.py). Early, so a hit
     # skips the rest; what it stores is the response as the rest finished it.
     "portfolio.core.page_cache.PageCacheMiddleware",
@@ -180,10 +176,6 @@ DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "vitrine@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where notifications for the site owner go (new comments, contact messages).
 OWNER_EMAIL = env.get_str("OWNER_EMAIL", "owner@localhost")
-# Every email is a task in the database, sent by `manage.py db_worker` (portfolio/core/outbox.py).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# /healthz answers 503 once a task ready to run has waited this many seconds (no worker?).
-QUEUE_STUCK_AFTER = env.get_int("QUEUE_STUCK_AFTER", 900, minimum=60)
 
 # Contact form: at most CONTACT_RATE_LIMIT messages per address within
 # CONTACT_RATE_WINDOW seconds (counted in the database, so every worker agrees),
@@ -208,8 +200,11 @@ TIME_ZONE = env.get_str("TIME_ZONE", "Europe/Paris") or "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
-# Static files: hashed names and precompressed copies, served by WhiteNoise.
+# Static files: hashed names and precompressed copies, served by WhiteNoise (less its
+# manifest: portfolio.core.security.StaticFilesMiddleware). Only our own pages load them,
+# so no Access-Control-Allow-Origin (WhiteNoise sends `*` by default).
 STATIC_URL = "static/"
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"

@@ -5,6 +5,7 @@ in the tests to read it back) only writes vCard 3.0.
 """
 
 import base64
+import re
 import uuid
 
 from portfolio.core.site_url import absolute
@@ -19,6 +20,7 @@ def escape(value):
         .replace(",", "\\,")
         .replace(";", "\\;")
         .replace("\r\n", "\\n")
+        .replace("\r", "\\n")  # a lone CR is a line end too; raw, it would start a property
         .replace("\n", "\\n")
     )
 
@@ -85,7 +87,8 @@ def vcard(profile, request):
 
 def quote_param(value):
     # Parameter values may not hold double quotes; commas and colons are fine once quoted.
-    return '"' + str(value).replace('"', "'").replace("\n", " ") + '"'
+    # No line end of any kind either (a parameter cannot escape one).
+    return '"' + re.sub(r"[\r\n]+", " ", str(value).replace('"', "'")) + '"'
 
 
 def read_photo(profile):

@@ -330,6 +330,24 @@ def test_vcard_is_read_back_by_a_vcard_parser(client, full_profile):
     assert "email" not in card.contents
 
 
+def test_a_lone_carriage_return_never_splits_a_vcard_line(client, db):
+    """A CR typed in a field (old Mac line end) would start a new property in some readers."""
+    make_profile(
+        full_name="Ada Martin",
+        headline="Scrum\rMaster",
+        pitch="Première ligne\rFAKE:injecté\r\nTroisième, ligne ; fin " + "é" * 60,
+        location="Lyon\rFrance",
+    )
+    text = client.get("/profile/vcard.vcf").content.decode()
+    assert "\r" not in text.replace("\r\n", "")
+    assert "\n" not in text.replace("\r\n", "")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    card = vobject.readOne(text)
+    assert card.title.value == "Scrum\nMaster"
+    assert card.note.value == "Première ligne\nFAKE:injecté\nTroisième, ligne ; fin " + "é" * 60
+    assert "fake" not in card.contents
+
+
 def test_vcard_carries_the_email_only_when_the_author_opts_in(client, full_profile):
     full_profile.is_email_in_vcard = True
     full_profile.save()

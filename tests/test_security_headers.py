@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
@@ -255,3 +256,17 @@ def test_production_env_turns_on_every_https_setting(tmp_path):
         "False",
         values["ADMIN_PATH"],
     ]
+
+
+def test_static_files_are_same_origin_only_and_the_manifest_is_not_served(client, db):
+    """Decisions of issue 16 (finding 10), docs/security.md: no CORS on static files, no manifest."""
+    static = f"/{settings.STATIC_URL.strip('/')}/"
+    stylesheet = next((settings.STATIC_ROOT / "css").glob("*.css"))
+    response = client.get(f"{static}css/{stylesheet.name}")
+    assert response.status_code == 200
+    # Fonts and stylesheets are only ever loaded by our own pages: nothing to share.
+    assert "Access-Control-Allow-Origin" not in response
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert (settings.STATIC_ROOT / "staticfiles.json").exists()
+    for name in ("staticfiles.json", "staticfiles.json.gz"):
+        assert client.get(f"{static}{name}").status_code == 404

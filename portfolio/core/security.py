@@ -10,7 +10,9 @@ import logging
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import OperationalError
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +91,27 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     return render(request, "security/locked_out.html", context, status=429)
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, less the static manifest (`staticfiles.json`).
+
+    The manifest maps every static file to its hashed name: nothing a page needs (pages
+    carry the hashed names), and a ready list of the admin's and libraries' files and
+    versions for anyone probing. WhiteNoise has no setting to leave a file out.
+    """
+
+    def is_manifest(self, url):
+        name = getattr(staticfiles_storage, "manifest_name", "staticfiles.json")
+        return url.removeprefix(self.static_prefix).startswith(name)
+
+    def add_file_to_dictionary(self, url, path, stat_cache=None):
+        if not self.is_manifest(url):
+            super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
+
+    def find_file(self, url):
+        # Looked up per request when WhiteNoise refreshes (DEBUG).
+        return None if self.is_manifest(url) else super().find_file(url)
 
 
 class CrossOriginResourcePolicyMiddleware:
