@@ -172,12 +172,12 @@ def main():
         "HOME": str(work),
         "XDG_DATA_HOME": str(work / "caddy-data"),
         "XDG_CONFIG_HOME": str(work / "caddy-config"),
-        "VITRINE_DOMAIN": "localhost",
+        # The port in the site's address too: Caddy's HTTP → HTTPS redirect names only that one.
+        "VITRINE_DOMAIN": "localhost" if on_default_ports else f"localhost:{https_port}",
         "VITRINE_TLS": f"{cert} {key}",
         "VITRINE_BIND": "127.0.0.1",
         "VITRINE_CADDY_ADMIN": "off",
         "VITRINE_HTTP_PORT": str(http_port),
-        "VITRINE_HTTPS_PORT": str(https_port),
         "VITRINE_UPSTREAM": f"127.0.0.1:{app_port}",
     }
     stack = Stack(work, environment)
@@ -237,11 +237,12 @@ def main():
 
 
 def check_redirect(http_port, client):
-    status, headers, _ = plain_request(http_port, "/blog/?page=2", "localhost")
+    host = "localhost" if http_port == 80 else f"localhost:{http_port}"
+    status, headers, _ = plain_request(http_port, "/blog/?page=2", host)
     location = headers.get("Location", "")
     expected = f"{client.origin}/blog/?page=2"
     return status in (301, 308) and location == expected, (
-        f"http://localhost/blog/?page=2 answered {status} → {location or 'nowhere'}"
+        f"http://{host}/blog/?page=2 answered {status} → {location or 'nowhere'}"
     )
 
 
