@@ -61,4 +61,8 @@ def blog_posting(post, *, description, images, author_url):
     keywords = [tag.name for tag in post.tags.all()]
     if keywords:
         data["keywords"] = keywords
+    if post.first_published_url:
+        # Republished with permission: the original is the reference (the canonical says so too).
+        data["isBasedOn"] = post.first_published_url
+        data["sameAs"] = post.first_published_url
     return data

@@ -14,6 +14,11 @@ class PortfolioConfig(AppConfig):
         signals.connect_profile_lists(self)
         # Messages are read in the admin only: receiving one leaves every page as it was.
         page_cache.ignore_changes_to(self.get_model("ContactMessage"))
+        # Tailored CVs are private pages, never cached: creating or reading one changes no page.
+        tailored_cv = self.get_model("TailoredCV")
+        page_cache.ignore_changes_to(tailored_cv)
+        for field in tailored_cv._meta.many_to_many:
+            page_cache.ignore_changes_to(field.remote_field.through)
 
 
 class VitrineAdminConfig(admin_apps.AdminConfig):

@@ -5,16 +5,17 @@ project package rather than in one app. Each list costs one query and each total
 another, whatever the number of rows (pinned in tests/test_dashboard.py).
 """
 
-from django.db.models import CharField, OuterRef, Subquery
+from django.db.models import CharField, F, OuterRef, Subquery
 from django.db.models.functions import Cast
 
 from blog.models import Post
 from comments.models import Comment
-from portfolio.models import ContactMessage
+from portfolio.models import ContactMessage, TailoredCV
 
 # How many rows each list shows; the total links to the full list.
 LIST_LENGTH = 10
 LATEST_COMMENTS = 5
+LATEST_TAILORED_CVS = 5
 
 # Apps the author never needs: shown apart, at the bottom of the dashboard (and last in
 # the side menu). Outgoing emails (core) and task results are the machinery's too.
@@ -64,6 +65,13 @@ def dashboard(request):
     if user.has_perm("blog.view_post"):
         context["drafts"] = waiting_list(Post.objects.drafts().order_by("-modified_at"))
         context["scheduled_posts"] = waiting_list(Post.objects.scheduled().order_by("published_at"))
+    if user.has_perm("portfolio.view_tailoredcv"):
+        # The links read last first, then those never opened, newest first: one query.
+        context["tailored_cvs"] = list(
+            TailoredCV.objects.active().order_by(
+                F("last_opened_at").desc(nulls_last=True), "-created_at", "-pk"
+            )[:LATEST_TAILORED_CVS]
+        )
     return context
 
 

@@ -19,6 +19,7 @@ from portfolio.models import (
     Link,
     Period,
     Position,
+    PressMention,
     Profile,
     Recommendation,
     Sector,
@@ -278,6 +279,24 @@ RECOMMENDATIONS = [
 ]
 
 
+PRESS = [
+    {
+        "title": "Nathalie Rousseau, du support au produit",
+        "publication": "En-Contact",
+        "published_on": D(2016, 10, 21),
+        "url": "https://en-contact.example.com/portraits/nathalie-rousseau",
+        "quote": "Dix ans de support m’ont appris à écouter avant de construire.",
+    },
+    {
+        "title": "Product Owner à l’hôpital : trois leçons",
+        "publication": "Medium",
+        "published_on": D(2022, 5, 12),
+        "url": "https://medium.example.com/@demo/product-owner-a-l-hopital",
+        "quote": "",
+    },
+]
+
+
 # Drawn once per process: the test suite loads the demo many times.
 @cache
 def portrait(size=640):
@@ -355,4 +374,6 @@ def load(stdout):
         )
     for order, data in enumerate(RECOMMENDATIONS):
         Recommendation.objects.create(profile=profile, sort_order=order, **data)
+    for order, data in enumerate(PRESS):
+        PressMention.objects.create(profile=profile, sort_order=order, **data)
     stdout.write("Profile: Nathalie Rousseau, with every section filled.")

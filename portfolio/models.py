@@ -2,13 +2,14 @@
 
 import datetime
 import heapq
+import secrets
 
 import nh3
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,14 @@ def sanitize_rich_text(html):
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def group_skills(skills):
+    """[(category, [skills])] in the author's order, categories in order of first appearance."""
+    groups = {}
+    for skill in skills:
+        groups.setdefault(skill.category, []).append(skill)
+    return list(groups.items())
 
 
 class OrderedItem(models.Model):
@@ -60,6 +69,7 @@ class ProfileQuerySet(models.QuerySet):
             "skills",
             "sectors",
             "services",
+            "press_mentions",
             Prefetch(
                 "recommendations",
                 queryset=Recommendation.objects.with_consent(),
@@ -223,14 +233,6 @@ class Profile(models.Model):
             )
         )
 
-    def cv_timeline(self):
-        """The timeline the CV shows: the positions ticked for it, the periods if it shows them."""
-        return [
-            entry
-            for entry in self.timeline()
-            if (self.is_periods_on_cv if entry.is_period else entry.is_on_cv)
-        ]
-
     def current_positions(self):
         """Where the person works now (volunteering aside), most recent first."""
         return [
@@ -240,11 +242,7 @@ class Profile(models.Model):
         ]
 
     def skill_groups(self):
-        """[(category, [skills])] in the author's order, categories in order of first appearance."""
-        groups = {}
-        for skill in self.skills.all():
-            groups.setdefault(skill.category, []).append(skill)
-        return list(groups.items())
+        return group_skills(self.skills.all())
 
     def first_start(self):
         starts = [position.start_date for position in self.positions.all()]
@@ -510,6 +508,125 @@ class Recommendation(OrderedItem):
 
     def __str__(self):
         return f"{self.author} ({self.company})" if self.company else self.author
+
+
+class PressMention(OrderedItem):
+    """What others wrote about the person: an interview, a portrait, an article."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="press_mentions")
+    title = models.CharField(_("title"), max_length=200)
+    publication = models.CharField(
+        _("publication"), max_length=120, help_text=_("The magazine, newspaper or site.")
+    )
+    published_on = models.DateField(_("date"), null=True, blank=True)
+    url = models.URLField(_("address"), blank=True)
+    quote = models.TextField(
+        _("short quote"), max_length=400, blank=True, help_text=_("A sentence or two.")
+    )
+
+    class Meta(OrderedItem.Meta):
+        verbose_name = _("press article")
+        verbose_name_plural = _("in the press")
+
+    def __str__(self):
+        return f"{self.title} ({self.publication})"
+
+
+# Tailored CVs ----------------------------------------------------------------
+
+
+def new_token():
+    # 24 random bytes: a link nobody can guess, and short enough to send.
+    return secrets.token_urlsafe(24)
+
+
+class TailoredCVQuerySet(models.QuerySet):
+    def active(self):
+        """Links a recruiter can open: not revoked, and not past their expiry date."""
+        today = timezone.localdate()
+        return self.filter(is_revoked=False).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+        )
+
+
+class TailoredCV(models.Model):
+    """A version of the CV for one application, shared by a private link.
+
+    It shows the positions, skills and certifications ticked here (none ticked, none
+    shown) and the sections ticked below; everything else comes from the profile.
+    """
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", _("French")
+        ENGLISH = "en", _("English")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="tailored_cvs")
+    name = models.CharField(
+        _("name"),
+        max_length=150,
+        help_text=_("For you only, e.g. “Application CHU Lyon — PO”."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FRENCH
+    )
+    pitch = models.TextField(
+        _("pitch"),
+        max_length=600,
+        blank=True,
+        help_text=_("Written for this application; empty, the profile’s pitch is used."),
+    )
+    positions = models.ManyToManyField(Position, verbose_name=_("positions"), blank=True)
+    skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True)
+    certifications = models.ManyToManyField(
+        Certification, verbose_name=_("certifications"), blank=True
+    )
+    is_summary_on_cv = models.BooleanField(_("summary"), default=True)
+    is_periods_on_cv = models.BooleanField(_("free-form periods"), default=False)
+    is_education_on_cv = models.BooleanField(_("education"), default=True)
+    is_languages_on_cv = models.BooleanField(_("spoken languages"), default=True)
+    is_sectors_on_cv = models.BooleanField(_("sectors worked in"), default=True)
+    is_services_on_cv = models.BooleanField(_("services offered"), default=False)
+    is_recommendations_on_cv = models.BooleanField(_("recommendations"), default=True)
+    expires_on = models.DateField(
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_("The link stops working after this day. Empty: it works until revoked."),
+    )
+    is_revoked = models.BooleanField(_("revoked"), default=False)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Readings, counted by portfolio.cv_links.record (no address, no cookie: counts and times).
+    first_opened_at = models.DateTimeField(_("first opened"), null=True, editable=False)
+    last_opened_at = models.DateTimeField(_("last opened"), null=True, editable=False)
+    open_count = models.PositiveIntegerField(_("openings"), default=0, editable=False)
+    pdf_count = models.PositiveIntegerField(_("PDF downloads"), default=0, editable=False)
+    pdf_last_at = models.DateTimeField(_("last PDF download"), null=True, editable=False)
+    docx_count = models.PositiveIntegerField(_("Word downloads"), default=0, editable=False)
+    docx_last_at = models.DateTimeField(_("last Word download"), null=True, editable=False)
+
+    objects = TailoredCVQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("tailored CV")
+        verbose_name_plural = _("tailored CVs")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return reverse("portfolio:tailored_cv", args=[self.token])
+
+    @property
+    def is_expired(self):
+        return bool(self.expires_on and self.expires_on < timezone.localdate())
+
+    @property
+    def is_active(self):
+        return not self.is_revoked and not self.is_expired
 
 
 # Contact ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ PROFILE_LISTS = (
     "Sector",
     "Service",
     "Recommendation",
+    "PressMention",
 )
 
 

@@ -48,6 +48,24 @@ def person(profile):
     ]
     if languages:
         data["knowsLanguage"] = languages
+    press = [article(entry) for entry in profile.press_mentions.all()]
+    if press:
+        data["subjectOf"] = press
+    return data
+
+
+def article(mention):
+    """What a publication wrote about the person."""
+    data = {
+        "@type": "Article",
+        "name": mention.title,
+        "headline": mention.title,
+        "publisher": {"@type": "Organization", "name": mention.publication},
+    }
+    if mention.published_on:
+        data["datePublished"] = mention.published_on.isoformat()
+    if mention.url:
+        data["url"] = mention.url
     return data
 
 

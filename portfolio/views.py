@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from blog.models import Post
 from portfolio import contact as contact_flow
 from portfolio import cv, resume, structured_data, vcard
+from portfolio import cv_docx as cv_docx_file
 from portfolio.forms import ContactForm
 from portfolio.models import Profile
 
@@ -26,6 +27,7 @@ def profile(request):
     profile = Profile.objects.for_page().current()
     context = {"profile": profile}
     if profile:
+        context["content"] = cv.page_content(profile)
         context["json_ld"] = structured_data.profile_page(profile, request)
     return render(request, "portfolio/profile.html", context)
 
@@ -39,9 +41,23 @@ def get_profile_or_404(queryset):
 
 def cv_pdf(request):
     profile = get_profile_or_404(Profile.objects.for_page())
-    pdf = cv.cached_pdf(profile, get_language())
+    return cv_pdf_response(profile, cv.cached_pdf(profile, get_language()))
+
+
+def cv_pdf_response(profile, pdf):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{cv.file_name(profile)}"'
+    return response
+
+
+def cv_docx(request):
+    profile = get_profile_or_404(Profile.objects.for_page())
+    return cv_docx_response(profile, cv_docx_file.cached_docx(profile, get_language()))
+
+
+def cv_docx_response(profile, data):
+    response = HttpResponse(data, content_type=cv_docx_file.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{cv.file_name(profile, "docx")}"'
     return response
 
 

@@ -39,6 +39,7 @@ SECTION_HEADINGS = [
     "Sectors",
     "Services",
     "Recommendations",
+    "In",  # "In the press": the first word of each heading is compared
     "Languages",
 ]
 
@@ -271,7 +272,7 @@ def test_profile_page_query_count_does_not_grow_with_the_data(
     assert "Role 29" in html and "Skill 29" in html and "Author 29" in html
     # One for the profile, one per list (the frame of the page may add its own).
     profile_queries = [q for q in few.captured_queries if '"portfolio_' in q["sql"]]
-    assert len(profile_queries) == 11
+    assert len(profile_queries) == 12
 
 
 # Exports ---------------------------------------------------------------------
