@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "comments.apps.CommentLibraryConfig",  # django-comments-xtd, renamed in the admin
     "comments.apps.CommentFlagsConfig",  # django_comments, named in the admin
+    # Emails leave the request (portfolio/core/outbox.py): the tasks framework and its
+    # database queue, before portfolio.core, whose admin replaces the queue's own.
+    "django_tasks",
+    "django_tasks_db",
     "portfolio.core",
     "portfolio",
     "portfolio.importers",
@@ -176,6 +180,10 @@ DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "vitrine@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where notifications for the site owner go (new comments, contact messages).
 OWNER_EMAIL = env.get_str("OWNER_EMAIL", "owner@localhost")
+# Every email is a task in the database, sent by `manage.py db_worker` (portfolio/core/outbox.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz answers 503 once a task ready to run has waited this many seconds (no worker?).
+QUEUE_STUCK_AFTER = env.get_int("QUEUE_STUCK_AFTER", 900, minimum=60)
 
 # Contact form: at most CONTACT_RATE_LIMIT messages per address within
 # CONTACT_RATE_WINDOW seconds (counted in the database, so every worker agrees),
