@@ -50,8 +50,8 @@ ROUNDS = int(os.environ.get("SCALEOUT_ROUNDS", "6"))
 CONCURRENT_POSTS = 8
 CONTACT_RATE_LIMIT = 3
 FAILOVER_REQUESTS = 40
-# HAProxy's health check: every second, down after 2 misses, up after 1 answer.
-CHECK_INTER_S, CHECK_FALL, CHECK_RISE = 1, 2, 1
+# HAProxy's health check: every second, down after 3 misses, up after 1 answer.
+CHECK_INTER_S, CHECK_FALL, CHECK_RISE = 1, 3, 1
 STAFF = ("scaleout", "scaleout-" + secrets.token_urlsafe(12))
 
 SETUP_CODE = """
@@ -271,7 +271,7 @@ defaults
     timeout client 90s
     timeout server 90s
     # A loaded machine may take seconds to answer /healthz: a slow answer is not a dead server.
-    timeout check 5s
+    timeout check 10s
     option forwardfor
     # A connection refused by a server that just died is tried once more on the other.
     retries 2
