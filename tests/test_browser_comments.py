@@ -105,6 +105,7 @@ def test_visitor_comments_author_approves_other_visitor_replies(new_page, post, 
         assert page.get_by_text("Votre commentaire est en attente de modération.").count() == 0
 
     # B replies (held: first comment), the author approves, A is emailed.
+    run_queue()  # what the worker had to send so far
     mail.outbox.clear()
     bob.get_by_role("link", name="Répondre à Alice Martin").click()
     bob.wait_for_url(re.compile(r"/comments/reply/\d+/"))
