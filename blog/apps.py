@@ -3,6 +3,7 @@ from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.core import page_cache
+from portfolio.core.stats import counting
 
 
 class BlogConfig(AppConfig):
@@ -20,3 +21,7 @@ class BlogConfig(AppConfig):
         search_signals.connect(self)
         # A page stored now expires when the next scheduled post appears.
         page_cache.expire_before(post.objects.next_publication_after)
+        # What the statistics count (portfolio/core/stats/): posts, pages, searches.
+        counting.count_views("blog:post_detail", "post", argument="slug")
+        counting.count_views("pages:detail", "page", argument="path")
+        counting.count_views("blog:search", counting.SEARCH, key=counting.search_term)

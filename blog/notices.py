@@ -108,4 +108,7 @@ def privacy_notice():
         "contact_limit": settings.CONTACT_RATE_LIMIT,
         "contact_window": lifetime(settings.CONTACT_RATE_WINDOW),
         "cookies": [(cookie, lifetime(cookie.max_age)) for cookie in cookies()],
+        # What portfolio/core/stats/ counts, and how long its daily totals stay.
+        "statistics": settings.STATS_ENABLED,
+        "statistics_kept": lifetime(settings.STATS_RETENTION_DAYS * DAY),
     }

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio import signals
 from portfolio.core import page_cache
+from portfolio.core.stats import counting
 
 
 class PortfolioConfig(AppConfig):
@@ -19,6 +20,23 @@ class PortfolioConfig(AppConfig):
         page_cache.ignore_changes_to(tailored_cv)
         for field in tailored_cv._meta.many_to_many:
             page_cache.ignore_changes_to(field.remote_field.through)
+        count_profile_views()
+
+
+def count_profile_views():
+    """What the statistics count of this app's pages (portfolio/core/stats/)."""
+    counting.count_views("portfolio:home", "page", key="")
+    counting.count_views("portfolio:profile", "profile")
+    counting.count_views("portfolio:tailored_cv", "cv_link", argument="token")
+    for url_name, file_type in (
+        ("cv_pdf", "pdf"),
+        ("cv_docx", "docx"),
+        ("resume_json", "json"),
+        ("vcard", "vcard"),
+        ("tailored_cv_pdf", "pdf"),
+        ("tailored_cv_docx", "docx"),
+    ):
+        counting.count_views(f"portfolio:{url_name}", counting.DOWNLOAD, key=file_type)
 
 
 class VitrineAdminConfig(admin_apps.AdminConfig):

@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 
 from blog.models import Post
 from comments.models import Comment
+from portfolio.core.stats import summary as statistics
 from portfolio.models import ContactMessage, TailoredCV
 
 # How many rows each list shows; the total links to the full list.
@@ -72,6 +73,9 @@ def dashboard(request):
                 F("last_opened_at").desc(nulls_last=True), "-created_at", "-pk"
             )[:LATEST_TAILORED_CVS]
         )
+    if user.has_perm("stats.view_dailycount"):
+        # Two queries: the last 30 days' totals, and their views per day.
+        context["statistics"] = statistics.last_days()
     return context
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "portfolio.core",
+    "portfolio.core.stats",
     "portfolio",
     "portfolio.importers",
     "blog",
@@ -64,6 +65,9 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "portfolio.core.security.CrossOriginResourcePolicyMiddleware",
     "portfolio.core.security.StaticFilesMiddleware",
+    # Views and downloads (portfolio/core/stats/counting.py): before the page cache, to
+    # count its hits too.
+    "portfolio.core.stats.counting.CountingMiddleware",
     # Anonymous pages from the shared cache (portfolio/core/page_cache.py). Early, so a hit
     # skips the rest; what it stores is the response as the rest finished it.
     "portfolio.core.page_cache.PageCacheMiddleware",
@@ -395,6 +399,12 @@ COMMENTS_DISALLOWED_WORDS = env.get_list(
 # shows on each post whether its comments are open and why.
 COMMENTS_CLOSE_AFTER_DAYS = env.get_int("COMMENTS_CLOSE_AFTER_DAYS", 0, minimum=0)
 COMMENTS_IP_RETENTION_DAYS = env.get_int("COMMENTS_IP_RETENTION_DAYS", 30, minimum=0)
+
+# First-party statistics (portfolio/core/stats/): daily counts, no cookie, no address.
+STATS_ENABLED = env.get_bool("STATS_ENABLED", True)
+STATS_RETENTION_DAYS = env.get_int("STATS_RETENTION_DAYS", 730, minimum=1)
+# A worker writes its counts at most this often (and when it stops).
+STATS_FLUSH_SECONDS = env.get_int("STATS_FLUSH_SECONDS", 60, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment, CommentReview
+from portfolio.core.stats.models import DailyCount
 from portfolio.models import ContactMessage
 from tests.conftest import pass_second_factor
 from tests.factories import make_post
@@ -199,6 +200,10 @@ def fill(post, numbers):
             slug=f"programme-{number}",
             published_at=timezone.now() + timedelta(days=number + 1),
         )
+        for metric, key in (("post", f"billet-{number}"), ("referrer", f"site-{number}.example")):
+            DailyCount.objects.create(
+                day=timezone.localdate() - timedelta(days=number), metric=metric, key=key, count=3
+            )
 
 
 def test_the_dashboard_costs_the_same_queries_whatever_waits(
@@ -207,8 +212,9 @@ def test_the_dashboard_costs_the_same_queries_whatever_waits(
     fill(post, range(1))
     admin_client.get(DASHBOARD)  # the session and the content types, once
     # 18: the "CVs sent" box is one query, and the app list asks once more whether a
-    # profile exists (a tailored CV needs one).
-    with django_assert_num_queries(18) as small:
+    # profile exists (a tailored CV needs one). 20: the statistics are two (their totals,
+    # their views per day).
+    with django_assert_num_queries(20) as small:
         admin_client.get(DASHBOARD)
     fill(post, range(1, 16))
     with django_assert_num_queries(len(small.captured_queries)):

@@ -81,6 +81,8 @@ VERSIONED_SETTINGS = (
     "CONTACT_RATE_LIMIT",
     "CONTACT_RATE_WINDOW",
     "SESSION_COOKIE_AGE",
+    "STATS_ENABLED",
+    "STATS_RETENTION_DAYS",
 )
 CODE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".json", ".svg"}
 CSRF_TOKEN_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
