@@ -27,6 +27,16 @@ from portfolio.models import (
 )
 from tests.s3 import media_prefix
 
+CV_SECTIONS = [
+    "periods",
+    "education",
+    "certifications",
+    "skills",
+    "languages",
+    "sectors",
+    "services",
+    "recommendations",
+]
 SCHEMA = json.loads((Path(__file__).parent / "data" / "jsonresume-schema.json").read_text())
 PRIVATE_EMAIL = "nathalie.rousseau@example.org"
 LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -395,26 +405,26 @@ def test_cv_pdf_is_cached_until_the_profile_changes(client, full_profile):
 # Admin -------------------------------------------------------------------------
 
 
-def test_admin_edits_the_profile_on_one_screen_with_every_list(admin_client, full_profile):
+def test_admin_profile_form_links_each_list_to_its_own_screen(admin_client, full_profile):
     response = admin_client.get(f"/admin/portfolio/profile/{full_profile.pk}/change/")
     html = response.content.decode()
     assert response.status_code == 200
-    for prefix in [
-        "languages",
-        "links",
-        "positions",
-        "periods",
-        "education",
-        "certifications",
-        "skills",
-        "sectors",
-        "services",
-        "recommendations",
-    ]:
-        assert f'id="{prefix}-group"' in html, prefix
+    # The profile's own fields, no inline forms of the lists: one short screen.
+    assert 'name="full_name"' in html and "-TOTAL_FORMS" not in html
+    position = full_profile.positions.first()
+    for model in ["position", "period", "education", "certification", "skill", "language"]:
+        assert f'id="list-{model}"' in html, model
+        assert f'href="/admin/portfolio/{model}/add/"' in html, model
+    assert f'href="/admin/portfolio/position/{position.pk}/change/"' in html
+    assert f'action="/admin/portfolio/position/{position.pk}/move/"' in html
     assert "/admin/r/" in html  # "View on site"
     # One profile only: no "Add" once it exists.
     assert admin_client.get("/admin/portfolio/profile/add/").status_code == 403
+    # A list's own change list leads back to its table on the profile's form.
+    response = admin_client.get("/admin/portfolio/position/")
+    assert response["Location"] == (
+        f"/admin/portfolio/profile/{full_profile.pk}/change/#list-position"
+    )
 
 
 def test_admin_index_counts_unread_contact_messages(admin_client, db):
@@ -438,21 +448,9 @@ def test_admin_profile_list_goes_straight_to_the_one_profile(admin_client, full_
     assert f'<img src="{media_prefix()}CACHE/' in html
 
 
-INLINE_PREFIXES = [
-    "languages",
-    "links",
-    "positions",
-    "periods",
-    "education",
-    "certifications",
-    "skills",
-    "sectors",
-    "services",
-    "recommendations",
-]
-
-
-def test_author_edits_the_profile_and_a_skill_in_the_admin_and_the_cv_follows(admin_client, db):
+def test_author_edits_the_profile_and_adds_a_skill_in_the_admin_and_the_cv_follows(
+    admin_client, db
+):
     profile = make_profile(summary="<p>Old</p>")
     assert "Kanban" not in pdf_text(admin_client.get("/profile/cv.pdf").content)[1]
     data = {
@@ -464,18 +462,14 @@ def test_author_edits_the_profile_and_a_skill_in_the_admin_and_the_cv_follows(ad
         "location": "Nantes",
         "work_mode": "remote",
         "days_per_week": "3",
+        # Ticked, as the form shows them by default.
+        **{f"is_{section}_on_cv": "on" for section in CV_SECTIONS},
     }
-    for prefix in INLINE_PREFIXES:
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    data.update(
-        {
-            "skills-TOTAL_FORMS": "1",
-            "skills-0-category": "Agile",
-            "skills-0-name": "Kanban",
-            "skills-0-sort_order": "0",
-        }
-    )
     response = admin_client.post(f"/admin/portfolio/profile/{profile.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    response = admin_client.post(
+        "/admin/portfolio/skill/add/", {"category": "Agile", "name": "Kanban"}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
 
     profile.refresh_from_db()
@@ -483,6 +477,7 @@ def test_author_edits_the_profile_and_a_skill_in_the_admin_and_the_cv_follows(ad
         profile.summary
         == '<p>New <a href="https://example.org" rel="noopener noreferrer">site</a></p>'
     )
+    assert Skill.objects.get().profile == profile
     html = admin_client.get("/en/profile/").content.decode()
     assert "On a mission" in html and "Remote · 3 days a week" in html and "Kanban" in html
     assert "Kanban" in pdf_text(admin_client.get("/profile/cv.pdf").content)[1]
@@ -491,8 +486,6 @@ def test_author_edits_the_profile_and_a_skill_in_the_admin_and_the_cv_follows(ad
 def test_admin_refuses_available_from_without_a_date(admin_client, db):
     profile = make_profile()
     data = {"full_name": "Ada Martin", "headline": "Scrum Master", "availability": "available_from"}
-    for prefix in INLINE_PREFIXES:
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     response = admin_client.post(f"/admin/portfolio/profile/{profile.pk}/change/", data)
     assert response.status_code == 200
     assert "Give the date you are available from." in response.content.decode() or (
@@ -501,23 +494,16 @@ def test_admin_refuses_available_from_without_a_date(admin_client, db):
 
 
 def test_admin_explains_a_position_that_ends_before_it_starts(admin_client, db):
-    profile = make_profile()
-    data = {"full_name": "Ada Martin", "headline": "Scrum Master", "availability": "available"}
-    for prefix in INLINE_PREFIXES:
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    data.update(
-        {
-            "positions-TOTAL_FORMS": "1",
-            "positions-0-kind": "employment",
-            "positions-0-role": "PO",
-            "positions-0-organization": "Acme",
-            "positions-0-start_date": "2020-05-01",
-            "positions-0-end_date": "2019-01-01",
-        }
-    )
-    response = admin_client.post(
-        f"/admin/portfolio/profile/{profile.pk}/change/", data, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    make_profile()
+    data = {
+        "kind": "employment",
+        "role": "PO",
+        "organization": "Acme",
+        "start_date": "2020-05-01",
+        "end_date": "2019-01-01",
+        "is_on_cv": "on",
+    }
+    response = admin_client.post("/admin/portfolio/position/add/", data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     html = response.content.decode()
     assert (
@@ -540,3 +526,149 @@ def test_free_form_periods_follow_the_order_set_in_the_admin(client, db):
     assert html.index("La passion du code") < html.index("Une année de voyage")
     _pages, text = pdf_text(client.get("/en/profile/cv.pdf").content)
     assert text.index("La passion du code") < text.index("Une année de voyage")
+
+
+# Hand order and a short CV ---------------------------------------------------------
+
+LONG_DESCRIPTION = (
+    "Cadrage du produit avec les équipes métier, ateliers d’idéation, cartographie des "
+    "parcours et priorisation du backlog avec les parties prenantes. "
+) * 12
+
+
+def move(client, position, direction):
+    return client.post(f"/admin/portfolio/position/{position.pk}/move/", {"direction": direction})
+
+
+def test_author_moves_a_position_and_the_profile_cv_and_resume_follow(admin_client, db):
+    profile = make_profile()
+    newest = make_position(profile, role="Coach agile", start_date=datetime.date(2020, 1, 1))
+    middle = make_position(profile, role="Développeur", start_date=datetime.date(2015, 1, 1))
+    oldest = make_position(profile, role="Analyste", start_date=datetime.date(2010, 1, 1))
+    html = admin_client.get("/en/profile/").content.decode()
+    assert html.index("Coach agile") < html.index("Développeur") < html.index("Analyste")
+
+    response = move(admin_client, oldest, "up")
+    assert response.status_code == 302
+    assert response["Location"].endswith("#list-position")
+
+    html = admin_client.get("/en/profile/").content.decode()
+    assert html.index("Coach agile") < html.index("Analyste") < html.index("Développeur")
+    _pages, text = pdf_text(admin_client.get("/en/profile/cv.pdf").content)
+    assert text.index("Coach agile") < text.index("Analyste") < text.index("Développeur")
+    work = admin_client.get("/profile/resume.json").json()["work"]
+    assert [entry["position"] for entry in work] == ["Coach agile", "Analyste", "Développeur"]
+    # The admin's table shows the same order, the first item cannot go up.
+    admin_html = admin_client.get(f"/admin/portfolio/profile/{profile.pk}/change/").content
+    admin_html = admin_html.decode()
+    assert admin_html.index("Coach agile") < admin_html.index("Analyste")
+    assert admin_html.index("Analyste") < admin_html.index("Développeur")
+
+    move(admin_client, newest, "up")  # already first: nothing moves
+    move(admin_client, middle, "down")  # already last
+    html = admin_client.get("/en/profile/").content.decode()
+    assert html.index("Coach agile") < html.index("Analyste") < html.index("Développeur")
+
+
+def test_moving_an_item_takes_a_post_with_its_csrf_token(admin_client, db):
+    profile = make_profile()
+    first = Skill.objects.create(profile=profile, category="Agile", name="Scrum")
+    second = Skill.objects.create(profile=profile, category="Agile", name="Kanban")
+    url = f"/admin/portfolio/skill/{second.pk}/move/"
+    assert admin_client.get(url).status_code == 405
+    assert admin_client.post(url, {"direction": "sideways"}).status_code == 400
+    admin_client.handler.enforce_csrf_checks = True
+    assert admin_client.post(url, {"direction": "up"}).status_code == 403
+    assert list(profile.skills.all()) == [first, second]
+    admin_client.handler.enforce_csrf_checks = False
+    assert admin_client.post(url, {"direction": "up"}).status_code == 302
+    assert list(profile.skills.all()) == [second, first]
+
+
+def test_a_new_position_comes_first_and_a_new_skill_last(admin_client, db):
+    profile = make_profile()
+    make_position(profile, role="Ancien poste", start_date=datetime.date(2010, 1, 1))
+    Skill.objects.create(profile=profile, category="Agile", name="Scrum", sort_order=0)
+    admin_client.post(
+        "/admin/portfolio/position/add/",
+        {
+            "kind": "freelance",
+            "role": "Nouvelle mission",
+            "organization": "Acme",
+            "start_date": "2009-01-01",
+            "is_on_cv": "on",
+        },
+    )
+    admin_client.post("/admin/portfolio/skill/add/", {"category": "Agile", "name": "Kanban"})
+    assert [p.role for p in profile.positions.all()] == ["Nouvelle mission", "Ancien poste"]
+    assert [s.name for s in profile.skills.all()] == ["Scrum", "Kanban"]
+
+
+def test_line_breaks_of_a_position_are_kept_in_the_cv(client, db):
+    profile = make_profile()
+    make_position(profile, description="Première ligne du poste\r\nDeuxième ligne du poste")
+    _pages, text = pdf_text(client.get("/profile/cv.pdf").content)
+    assert "Première ligne du poste\nDeuxième ligne du poste" in text
+
+
+def test_short_cv_descriptions_keep_a_long_career_to_two_pages(client, db):
+    profile = make_profile()
+    positions = [
+        make_position(
+            profile,
+            role=f"Product Owner {year}",
+            start_date=datetime.date(year, 1, 1),
+            description=LONG_DESCRIPTION,
+        )
+        for year in range(2004, 2024, 2)
+    ]
+    long_pages, text = pdf_text(client.get("/profile/cv.pdf").content)
+    assert long_pages > 2
+    for position in positions:
+        position.cv_description = "Cadrage, backlog et ateliers avec les équipes métier."
+        position.save()
+    pages, text = pdf_text(client.get("/profile/cv.pdf").content)
+    assert pages <= 2
+    assert "Product Owner 2004" in text and "Product Owner 2022" in text
+    assert "idéation" not in text
+    # The profile page still tells the whole story.
+    assert "idéation" in client.get("/profile/").content.decode()
+
+
+def test_the_author_chooses_the_positions_and_sections_of_the_cv(client, full_profile):
+    _pages, text = pdf_text(client.get("/en/profile/cv.pdf").content)
+    assert "Ekko Énergie" in text and "SKILLS" in text and "EDUCATION" in text
+    for position in Position.objects.filter(organization="Ekko Énergie"):
+        position.is_on_cv = False
+        position.save()
+    full_profile.is_skills_on_cv = full_profile.is_education_on_cv = False
+    full_profile.save()
+    _pages, text = pdf_text(client.get("/en/profile/cv.pdf").content)
+    assert "Ekko Énergie" not in text
+    assert "SKILLS" not in text and "EDUCATION" not in text
+    assert "CERTIFICATIONS" in text
+    # Left out of the CV only: the profile page keeps them.
+    html = client.get("/en/profile/").content.decode()
+    assert "Ekko Énergie" in html and 'id="skills-title"' in html
+
+
+def test_json_resume_carries_clean_text(client, db):
+    profile = make_profile(
+        pitch="Deux lignes\r\nde présentation",
+        summary="<p>Mes points forts :</p><ul><li>Recherche utilisateurs</li>"
+        "<li>Priorisation</li></ul><p>Et l’été&nbsp;: la montagne.</p>",
+    )
+    make_position(
+        profile,
+        description="Refonte du parcours client.\r\n- Recherche utilisateurs\r\n• Priorisation",
+    )
+    response = client.get("/profile/resume.json")
+    assert "\\r" not in response.content.decode()
+    data = response.json()
+    jsonschema.validate(data, SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    assert data["basics"]["summary"] == (
+        "Deux lignes\nde présentation\n\nMes points forts :\n\n- Recherche utilisateurs\n"
+        "- Priorisation\n\nEt l’été\xa0: la montagne."
+    )
+    assert data["work"][0]["summary"] == "Refonte du parcours client."
+    assert data["work"][0]["highlights"] == ["Recherche utilisateurs", "Priorisation"]
