@@ -6,7 +6,8 @@ which the apps declare from their `ready()`:
 
     counting.count_views("blog:post_detail", "post", argument="slug")
 
-A view that wants to say it itself sets `counting.count_as(response, metric, key)`.
+A view the page cache never stores (a tailored CV's link) may say it itself:
+`counting.count_as(response, metric, key)`; a cached hit knows only its URL.
 
 Counted: GET requests answered 200 to a visitor who is neither a known robot (by user
 agent, `ROBOT_AGENTS`) nor staff. A count is one increment of an in-process buffer under
