@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.core import ids, page_cache
+from portfolio.core import ids, media_cleanup, page_cache
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +12,4 @@ class CoreConfig(AppConfig):
     def ready(self):
         page_cache.connect_signals()
         ids.register()
+        media_cleanup.connect_signals()

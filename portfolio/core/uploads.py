@@ -15,6 +15,8 @@ closes those gaps for every image the site stores:
   block (EXIF, GPS, XMP, comments, ICC) dropped, under a harmless file name.
 """
 
+import posixpath
+import secrets
 import warnings
 from io import BytesIO
 from pathlib import PurePath
@@ -24,6 +26,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.db import models
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -173,16 +177,44 @@ class SafeImageFormField(forms.ImageField):
         return super().to_python(data)
 
 
+@deconstructible
+class UnguessableName:
+    """`upload_to` that puts a random token before the file's name: `blog/covers/2026/<token>-x.jpg`.
+
+    Named after the upload alone, a draft's cover was public at an address anyone could
+    guess (`/media/blog/covers/2026/photo.jpg`) before the post was. 128 random bits
+    make the address as secret as the draft, and keep two uploads of `photo.jpg` apart.
+    """
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        folder = timezone.now().strftime(self.folder)
+        return posixpath.join(folder, f"{secrets.token_urlsafe(16)}-{posixpath.basename(filename)}")
+
+    def __eq__(self, other):
+        return isinstance(other, UnguessableName) and other.folder == self.folder
+
+
 class SafeImageField(models.ImageField):
-    """An ImageField that validates uploads and stores them re-encoded, metadata stripped."""
+    """An ImageField that validates uploads and stores them re-encoded, metadata stripped,
+    under an unguessable name (`UnguessableName` around the `upload_to` folder given)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [])
         kwargs["validators"] = [validate_image_file, *kwargs["validators"]]
+        if isinstance(kwargs.get("upload_to", ""), str):
+            kwargs["upload_to"] = UnguessableName(kwargs.get("upload_to", ""))
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
+        # Migrations keep the folder: how a name is made matters only at upload time.
+        if isinstance(kwargs.get("upload_to"), UnguessableName):
+            kwargs["upload_to"] = kwargs["upload_to"].folder
+            if not kwargs["upload_to"]:
+                del kwargs["upload_to"]
         kwargs["validators"] = [
             v for v in kwargs.get("validators", []) if v is not validate_image_file
         ]
