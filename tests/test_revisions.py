@@ -156,3 +156,11 @@ def test_make_run_gives_existing_posts_a_first_version_with_their_blocks(post):
     assert version.revision.version_set.filter(content_type__model="richtext").count() == 1
     call_command(*command, stdout=io.StringIO())  # a second run adds nothing
     assert Version.objects.get_for_object(post).count() == 1
+
+
+def test_the_history_of_a_deleted_post_sends_the_author_back_with_a_message(admin_client, post):
+    history = reverse("admin:blog_post_history", args=[post.pk])
+    post.delete()
+    response = admin_client.get(history, follow=True)
+    assert response.redirect_chain[0] == (reverse("admin:index"), 302)
+    assert "n’existe pas" in response.content.decode()

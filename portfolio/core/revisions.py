@@ -128,6 +128,9 @@ class RevisionAdmin(VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
+        if not hasattr(response, "context_data"):
+            # A missing object: Django's redirect to the admin's index, with its message.
+            return response
         versions = Version.objects.get_for_object_reference(self.model, unquote(object_id))
         version_of = dict(versions.values_list("revision_id", "pk"))
         for action in response.context_data["action_list"]:
