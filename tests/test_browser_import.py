@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.conftest import save_screenshot
+from tests.conftest import log_in_to_admin, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,10 +33,7 @@ def uploads_zip(tmp_path):
 
 
 def log_in(page):
-    page.goto("/admin/login/")
-    page.get_by_label("Nom d’utilisateur").fill("autrice")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    log_in_to_admin(page, get_user_model().objects.get(username="autrice"), PASSWORD)
     page.wait_for_url(re.compile(r"/admin/$"))
 
 
@@ -60,7 +57,9 @@ def test_the_author_imports_a_wordpress_export_and_finds_it_on_the_site(
     log_in(page)
     page.get_by_role("link", name="Importer depuis WordPress").click()
     assert page.get_by_role("heading", name="Importer depuis WordPress").is_visible()
-    assert page.get_by_text("Essai à blanc : afficher le rapport sans rien enregistrer :").count() == 0
+    assert (
+        page.get_by_text("Essai à blanc : afficher le rapport sans rien enregistrer :").count() == 0
+    )
     upload(page, uploads_zip)
 
     report = page.locator(".vitrine-import-report")
@@ -87,6 +86,7 @@ def test_the_author_imports_a_wordpress_export_and_finds_it_on_the_site(
     # The pending comment waits in the moderation queue.
     page.goto("/admin/comments/comment/")
     page.locator("#changelist-filter").get_by_role("link", name="En attente").click()
+    page.wait_for_url(re.compile(r"[?&]queue=pending"))  # is_visible() below does not wait
     assert page.locator("#result_list tr", has_text="Une question en attente").is_visible()
     assert page.locator("#result_list tr", has_text="Merci pour ce retour").count() == 0
 
