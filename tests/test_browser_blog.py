@@ -63,14 +63,14 @@ def test_author_writes_schedules_previews_publishes_and_a_visitor_reads_it(
     figure = add_block(page, "blog_figure_set")
     figure.locator("input[type=file]").set_input_files(photos[1])
     figure.locator("input[name$='-alt']").fill("Une imprimante ouverte, un bourrage papier")
-    figure.locator("input[name$='-caption']").fill("Le coupable : un trombone.")
+    figure.locator("textarea[name$='-caption']").fill("Le coupable : un trombone.")
     figure.locator("input[name$='-credit']").fill("Source : Wikipédia")
 
     for index in (2, 3):
         photo = add_block(page, "blog_galleryimage_set")
         photo.locator("input[type=file]").set_input_files(photos[index])
         photo.locator("input[name$='-alt']").fill(f"Photo {index} de la journée")
-        photo.locator("input[name$='-caption']").fill(f"Moment {index}")
+        photo.locator("textarea[name$='-caption']").fill(f"Moment {index}")
 
     question = add_block(page, "blog_question_set")
     question.locator("textarea[name$='-question']").fill("Quel est le pire moment de la journée ?")
