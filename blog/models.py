@@ -257,6 +257,18 @@ class PostQuerySet(models.QuerySet):
         )
         return self.annotate(comment_count=Coalesce(Subquery(visible_comments), 0))
 
+    def with_thread_count(self):
+        """Annotate `thread_count`: the visible top-level comments, what comment pages share out."""
+        threads = (
+            Comment.objects.threads()
+            .for_post(OuterRef("pk"))
+            .order_by()
+            .values("object_pk")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.annotate(thread_count=Coalesce(Subquery(threads), 0))
+
     def for_cards(self):
         """What a card shows: author, category, series in the same query; tags prefetched."""
         return self.select_related("author", "category", "series").prefetch_related("tags")
@@ -443,6 +455,12 @@ class Post(SlugFromName):
 
     def get_absolute_url(self):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+    def get_comment_page_url(self, number):
+        """Page `number` of the comments: the post itself for the first one."""
+        if number <= 1:
+            return self.get_absolute_url()
+        return reverse("blog:post_comments", kwargs={"slug": self.slug, "comment_page": number})
 
     def slug_is_taken(self, slug):
         return slug in RESERVED_SLUGS or super().slug_is_taken(slug)

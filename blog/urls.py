@@ -20,4 +20,6 @@ urlpatterns = [
     path("feed/tag/<slug:slug>/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
     # Keep this last: any other route above would otherwise be read as a slug.
     path("<slug:slug>/", views.post_detail, name="post_detail"),
+    # Comment pages 2, 3…: a path, so each is crawlable and cached like any page.
+    path("<slug:slug>/comments/<int:comment_page>/", views.post_detail, name="post_comments"),
 ]

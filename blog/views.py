@@ -1,8 +1,9 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -154,17 +155,30 @@ class YearArchive(YearArchiveView):
 
 
 def _detail_queryset():
-    return Post.objects.with_comment_count().for_cards().with_content()
+    return Post.objects.with_comment_count().with_thread_count().for_cards().with_content()
 
 
-def post_detail(request, slug):
+def post_detail(request, slug, comment_page=None):
+    """The post, with page `comment_page` of its comments (/blog/<slug>/comments/2/)."""
     post = _detail_queryset().published().filter(slug=slug).first()
     if post is None:
         old = OldSlug.objects.filter(slug=slug, post__in=Post.objects.published()).first()
         if old is None:
             raise Http404
-        return redirect(old.post, permanent=True)
-    return _render_post(request, post)
+        return redirect(old.post.get_comment_page_url(comment_page or 1), permanent=True)
+    if comment_page == 1:
+        return redirect(post, permanent=True)
+    number = 1 if comment_page is None else comment_page
+    return _render_post(request, post, comment_page=_comment_page(post, number))
+
+
+def _comment_page(post, number):
+    """Page `number` of the post's comment threads (Post.thread_count); past the last, a 404."""
+    paginator = Paginator(range(post.thread_count), settings.COMMENTS_PER_PAGE)
+    try:
+        return paginator.page(number)
+    except InvalidPage:
+        raise Http404 from None
 
 
 @never_cache
@@ -172,7 +186,7 @@ def post_detail(request, slug):
 def post_preview(request, pk):
     """Staff read any post here, drafts and scheduled ones included, never indexed."""
     post = get_object_or_404(_detail_queryset(), pk=pk)
-    return _render_post(request, post, preview=True)
+    return _render_post(request, post, preview=True, comment_page=_comment_page(post, 1))
 
 
 def _related(post):
@@ -257,7 +271,15 @@ def _neighbours(post):
     return previous_post, next_post, series_nav
 
 
-def _render_post(request, post, preview=False):
+def _neighbour_page_urls(post, page):
+    """The absolute URLs of the comment pages before and after `page`, for rel=prev/next."""
+    return {
+        "prev": absolute(post.get_comment_page_url(page.number - 1)) if page.has_previous() else "",
+        "next": absolute(post.get_comment_page_url(page.number + 1)) if page.has_next() else "",
+    }
+
+
+def _render_post(request, post, *, comment_page, preview=False):
     previous_post, next_post, series_nav = _neighbours(post)
     body = content.body_html(post)
     description = post.meta_description or post.standfirst or content.excerpt(post, 30)
@@ -290,7 +312,10 @@ def _render_post(request, post, preview=False):
         "next_post": next_post,
         "series_nav": series_nav,
         "preview": preview,
-        "canonical_url": absolute(post.get_absolute_url()),
+        "comment_page": comment_page,
+        "comment_page_urls": _neighbour_page_urls(post, comment_page),
+        # Comment page N is its own page to a search engine; the share link is the post's.
+        "canonical_url": absolute(post.get_comment_page_url(comment_page.number)),
         "share_url": absolute(post.get_absolute_url()),
         "crumbs": crumbs,
         "ld_posting": json_for_script(posting),

@@ -29,6 +29,13 @@ class CommentQuerySet(models.QuerySet):
         """
         return self.filter(is_public=True, is_removed=False)
 
+    def threads(self):
+        """Visible top-level comments: what the comment pages count and share out.
+
+        A thread whose first comment is hidden is hidden whole (comments.tree.build_tree).
+        """
+        return self.visible().filter(level=0)
+
     def pending(self):
         """Waiting for the author: not published, not removed, not spam."""
         return self.filter(is_public=False, is_removed=False).exclude(review__is_spam=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comments.models import Comment
+from comments.pages import comment_url
 from portfolio.core.outbox import mail_task, send_after_commit
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -108,7 +109,7 @@ def send_report_notice(comment_pk):
             "queue_url": settings.SITE_URL
             + reverse("admin:comments_comment_changelist")
             + "?queue=reported",
-            "post_url": f"{settings.SITE_URL}{post.get_absolute_url()}#c{comment.pk}",
+            "post_url": settings.SITE_URL + comment_url(comment, post),
         }
         _send(subject, "reported", context, [settings.OWNER_EMAIL])
 
@@ -189,7 +190,7 @@ def send_followup(comment_pk, follower_pk):
             "comment": comment,
             "post": post,
             "name": follower.user_name,
-            "comment_url": f"{settings.SITE_URL}{post.get_absolute_url()}#c{comment.pk}",
+            "comment_url": settings.SITE_URL + comment_url(comment, post),
             "unsubscribe_url": unsubscribe_url,
             "headers": {"List-Unsubscribe": f"<{unsubscribe_url}>"},
         }

@@ -6,9 +6,11 @@ comments, 205 at 200); this stays at one query whatever the count.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django_comments_xtd.models import XtdComment
 
 from comments.models import Comment
+from comments.pages import page_threads, takes_new_threads
 
 
 @dataclass
@@ -37,13 +39,22 @@ class Node:
         return sum(map(ord, self.comment.user_name.lower())) % 6
 
 
-def comments_for(post, pending_ids=()):
-    """Visible comments of `post`, plus this browser's own pending ones, in thread order."""
+def comments_for(post, pending_ids=(), page=None):
+    """Visible comments of `post`, plus this browser's own pending ones, in thread order.
+
+    Given `page` (a Page of the post's threads, comments.pages), only the threads on it,
+    in the same single query; the browser's own pending thread shows where new ones do.
+    """
     comments = Comment.objects.for_post(post)
     shown = comments.visible()
     if pending_ids:
         # Held as spam too: its writer sees "awaiting moderation" and learns nothing.
         shown |= comments.filter(pk__in=list(pending_ids)).exclude(is_removed=True)
+    if page is not None:
+        on_page = Q(thread_id__in=page_threads(post, page))
+        if pending_ids and takes_new_threads(page):
+            on_page |= Q(level=0, pk__in=list(pending_ids))
+        shown = shown.filter(on_page)
     return shown.select_related("user").order_by("thread_id", "order")
 
 

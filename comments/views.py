@@ -26,6 +26,7 @@ from comments import cookies, notify
 from comments.forms import CommentForm
 from comments.models import Comment, CommentReport, CommentReview
 from comments.moderation import comments_are_open, emails_proven_by, is_flooding, judge
+from comments.pages import comment_url
 from comments.privacy import forget_old_ip_addresses
 from comments.tree import Node
 from portfolio.core.locks import lock_per_address
@@ -203,7 +204,7 @@ def post_comment(request):
         )
 
     forget_old_ip_addresses()
-    response = redirect(f"{post.get_absolute_url()}#c{comment.pk}")
+    response = redirect(comment_url(comment, post))
     if not comment.is_public:
         cookies.add_pending(request, response, comment.pk)
     elif not is_author:

@@ -399,6 +399,10 @@ COMMENTS_DISALLOWED_WORDS = env.get_list(
 # shows on each post whether its comments are open and why.
 COMMENTS_CLOSE_AFTER_DAYS = env.get_int("COMMENTS_CLOSE_AFTER_DAYS", 0, minimum=0)
 COMMENTS_IP_RETENTION_DAYS = env.get_int("COMMENTS_IP_RETENTION_DAYS", 30, minimum=0)
+# Comments in pages, as WordPress has them: top-level threads per page (replies stay with
+# their thread), each page its own URL (/blog/<slug>/comments/2/); oldest or newest first.
+COMMENTS_PER_PAGE = env.get_int("COMMENTS_PER_PAGE", 50, minimum=1)
+COMMENTS_ORDER = env.get_choice("COMMENTS_ORDER", "oldest", {"oldest", "newest"})
 
 # First-party statistics (portfolio/core/stats/): daily counts, no cookie, no address.
 STATS_ENABLED = env.get_bool("STATS_ENABLED", True)

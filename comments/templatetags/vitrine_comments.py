@@ -12,6 +12,7 @@ from comments import cookies
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import comments_are_open
+from comments.pages import is_newest_first
 from comments.rendering import comment_html, thread_items
 from comments.tree import build_tree, comments_for
 
@@ -34,12 +35,19 @@ def _initial_for(request):
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
-def comment_section(context, post):
+def comment_section(context, post, page=None):
+    """The comments of `post`; given `page` (blog.views' Page of its threads), that page's."""
     request = context.get("request")
     pending = cookies.pending_ids(request) if request is not None else []
     if pending:
         request.vitrine_personal = True
-    roots, count = build_tree(comments_for(post, pending))
+    roots, count = build_tree(comments_for(post, pending, page))
+    if is_newest_first():
+        roots.reverse()
+    if page is not None and page.paginator.num_pages > 1:
+        # The total of every page, annotated on the post (Post.with_comment_count). It
+        # also counts a visible reply under a hidden one, which one page's tree cannot see.
+        count = post.comment_count
     is_open = comments_are_open(post)
     items = thread_items(
         roots,
@@ -49,6 +57,13 @@ def comment_section(context, post):
     )
     return {
         "post": post,
+        "page": page,
+        "page_links": _page_links(post, page),
+        "newest_first": is_newest_first(),
+        "previous_url": post.get_comment_page_url(page.number - 1)
+        if page and page.has_previous()
+        else "",
+        "next_url": post.get_comment_page_url(page.number + 1) if page and page.has_next() else "",
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "items": items,
@@ -56,6 +71,21 @@ def comment_section(context, post):
         "is_open": is_open,
         "form": CommentForm(post, initial=_initial_for(request)) if is_open else None,
     }
+
+
+def _page_links(post, page):
+    """(number or "…", url, is_current) for the comment pages' nav; empty on a single page."""
+    if page is None or page.paginator.num_pages < 2:
+        return []
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [
+        (
+            number,
+            "" if number == page.paginator.ELLIPSIS else post.get_comment_page_url(number),
+            number == page.number,
+        )
+        for number in numbers
+    ]
 
 
 @register.inclusion_tag("comments/thread.html")
