@@ -154,3 +154,42 @@ def test_sitemap_query_count_does_not_grow_with_posts(client, db, django_assert_
     cache.clear()
     with django_assert_num_queries(small):
         client.get("/sitemap.xml")
+
+
+def test_past_1000_urls_the_sitemap_becomes_an_index_of_small_sitemaps(client, db):
+    now = timezone.now()
+    Post.objects.bulk_create(
+        Post(
+            title=f"Billet {number}",
+            slug=f"billet-{number}",
+            status=Post.Status.PUBLISHED,
+            published_at=now - timedelta(hours=number + 1),
+        )
+        for number in range(1100)
+    )
+
+    response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [loc.text for loc in root.findall("s:sitemap/s:loc", NS)]
+    # 1,100 posts in two languages: 2,200 URLs in three files of at most 1,000.
+    posts = [f"{SITE}/sitemap-posts.xml", f"{SITE}/sitemap-posts.xml?p=2"]
+    assert set(posts + [f"{SITE}/sitemap-posts.xml?p=3"]) <= set(parts)
+    assert all(part.startswith(f"{SITE}/sitemap-") for part in parts)
+    listed = []
+    for part in parts:
+        page = client.get(part.removeprefix(SITE))
+        assert page.status_code == 200, part
+        urls = ET.fromstring(page.content).findall("s:url/s:loc", NS)
+        assert len(urls) <= 1000
+        listed += [url.text for url in urls]
+    assert f"{SITE}/blog/billet-1099/" in listed and f"{SITE}/en/blog/billet-0/" in listed
+    assert len([url for url in listed if "/blog/billet-" in url]) == 2200
+    assert len(listed) == len(set(listed))
+
+
+def test_a_small_site_keeps_one_sitemap(client, blog):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"

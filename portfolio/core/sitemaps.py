@@ -8,10 +8,16 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
+
+# Past this many URLs (a page in each language counts once each), /sitemap.xml becomes
+# an index of section sitemaps of this many URLs at most: small files a crawler takes fast.
+URLS_PER_SITEMAP = 1000
 
 
 class SiteUrlSitemap(Sitemap):
@@ -20,12 +26,39 @@ class SiteUrlSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    # Django's sitemap pagination counts each (item, language) pair, i.e. URLs.
+    limit = URLS_PER_SITEMAP
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
+
+
+def url_count(site):
+    """How many URLs the sitemap `site` lists: its items, once per language."""
+    items = site.items()
+    count = items.count() if isinstance(items, QuerySet) else len(items)
+    languages = site.languages or [code for code, _name in settings.LANGUAGES]
+    return count * len(languages) if site.i18n else count
+
+
+@require_GET
+def sitemap_or_index(request, sitemaps):
+    """/sitemap.xml: every URL while they are few; past URLS_PER_SITEMAP, an index.
+
+    The index (Django's, with its pagination) links to each section's pages
+    (/sitemap-posts.xml, ?p=2…), built from SITE_URL rather than the Site's domain.
+    """
+    sites = {section: site() for section, site in sitemaps.items()}
+    if sum(url_count(site) for site in sites.values()) <= URLS_PER_SITEMAP:
+        return sitemap_views.sitemap(request, sites)
+    response = sitemap_views.index(request, sites, sitemap_url_name="sitemap_section")
+    for entry in response.context_data["sitemaps"]:
+        path, query = urlsplit(entry.location)[2:4]
+        entry.location = settings.SITE_URL + path + (f"?{query}" if query else "")
+    return response
 
 
 def _prefix(route, **kwargs):
