@@ -218,3 +218,11 @@ def test_the_queries_do_not_grow_with_the_comments(client, make_post):
 
     assert count_queries(client, many.get_absolute_url()) == baseline
     assert count_queries(client, "/blog/beaucoup/comments/3/") == baseline
+
+
+def test_a_comment_page_is_cached_like_any_page(client, post):
+    add_threads(post, 60)
+    path = "/blog/billet-tres-commente/comments/2/"
+
+    assert client.get(path)["X-Cache"] == "MISS"
+    assert client.get(path)["X-Cache"] == "HIT"
