@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from portfolio.models import ContactMessage
-from tests.conftest import in_every_view, save_screenshot
+from tests.conftest import in_every_view, log_in_to_admin, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def test_recruiter_downloads_the_cv_writes_and_the_author_reads_it(page, demo, s
     assert page.get_by_text("Disponible à partir du").is_visible()
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Télécharger le CV")).click()
+        page.get_by_role("link", name="Télécharger le CV PDF").click()
     download = download_info.value
     assert download.suggested_filename == "nathalie-rousseau-cv.pdf"
     path = tmp_path / download.suggested_filename
@@ -38,12 +38,10 @@ def test_recruiter_downloads_the_cv_writes_and_the_author_reads_it(page, demo, s
     expect(page.get_by_role("heading", level=1, name=re.compile("Merci"))).to_be_visible()
     assert ContactMessage.objects.get().subject == "Mission de Product Owner à Lyon"
 
-    get_user_model().objects.create_superuser("author", "author@example.org", "a-long-password-42")
-    page.goto("/admin/")
-    page.get_by_label(re.compile("Nom d’utilisateur")).fill("author")
-    page.get_by_label("Mot de passe").fill("a-long-password-42")
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/admin/")
+    author = get_user_model().objects.create_superuser(
+        "author", "author@example.org", "a-long-password-42"
+    )
+    log_in_to_admin(page, author, "a-long-password-42")
     expect(page.get_by_role("link", name="1 message non lu")).to_be_visible()
     page.get_by_role("link", name="1 message non lu").click()
     page.wait_for_url("**/admin/portfolio/contactmessage/?status__exact=unread")
@@ -59,7 +57,8 @@ def test_profile_screenshots(open_page, demo):
             page.get_by_role("heading", level=1, name="Nathalie Rousseau"),
             page.get_by_text("Disponible à partir du"),
             page.get_by_role("link", name="Me contacter"),
-            page.get_by_role("link", name=re.compile("Télécharger le CV")),
+            page.get_by_role("link", name="Télécharger le CV PDF"),
+            page.get_by_role("link", name="Télécharger le CV Word"),
         ]:
             box = locator.bounding_box()
             assert box and box["y"] + box["height"] <= 900, locator
