@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 # Past this many URLs (a page in each language counts once each), /sitemap.xml becomes
@@ -29,19 +29,16 @@ class SiteUrlSitemap(Sitemap):
     # Django's sitemap pagination counts each (item, language) pair, i.e. URLs.
     limit = URLS_PER_SITEMAP
 
+    @cached_property
+    def paginator(self):
+        # Read for the count, the index and the page: the items are listed once a request.
+        return super().paginator
+
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
-
-
-def url_count(site):
-    """How many URLs the sitemap `site` lists: its items, once per language."""
-    items = site.items()
-    count = items.count() if isinstance(items, QuerySet) else len(items)
-    languages = site.languages or [code for code, _name in settings.LANGUAGES]
-    return count * len(languages) if site.i18n else count
 
 
 @require_GET
@@ -52,7 +49,7 @@ def sitemap_or_index(request, sitemaps):
     (/sitemap-posts.xml, ?p=2…), built from SITE_URL rather than the Site's domain.
     """
     sites = {section: site() for section, site in sitemaps.items()}
-    if sum(url_count(site) for site in sites.values()) <= URLS_PER_SITEMAP:
+    if sum(site.paginator.count for site in sites.values()) <= URLS_PER_SITEMAP:
         return sitemap_views.sitemap(request, sites)
     response = sitemap_views.index(request, sites, sitemap_url_name="sitemap_section")
     for entry in response.context_data["sitemaps"]:
