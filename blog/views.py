@@ -189,11 +189,9 @@ def post_preview(request, pk):
     return _render_post(request, post, preview=True, comment_page=_comment_page(post, 1))
 
 
-def _related(post):
-    """Up to three published posts sharing the most tags, then the category; newest first."""
-    tag_ids = [tag.pk for tag in post.tags.all()]
-    shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-    return list(
+def _related_candidates(post, tag_ids):
+    """Published posts sharing a tag, or else the category: most shared tags first, then newest."""
+    return (
         Post.objects.published()
         .exclude(pk=post.pk)
         .filter(
@@ -201,10 +199,8 @@ def _related(post):
             if post.category_id
             else Q(tags__in=tag_ids)
         )
-        .annotate(shared_tags=shared)
-        .select_related("series")
+        .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
         .order_by("-shared_tags", "-published_at", "-pk")
-        .distinct()[:RELATED_POSTS]
     )
 
 
@@ -222,13 +218,13 @@ def _first(pks):
 
 
 def _neighbours(post):
-    """The published posts around this one, by date and in its series, in one query.
+    """The published posts around this one, by date and in its series, and "Read next", in one query.
 
     By date: the lookups of Django's `get_previous_by_published_at()` /
     `get_next_by_published_at()`, which break ties on the primary key (as `Post.Meta.ordering`
     does), so posts sharing a publication time are each reached. In a numbered series: the
     numbers just below and above, and the last one. Written out so all come in one query
-    (five rows at most); each role goes to the nearest row that fits it, which is the one
+    (eight rows at most); each role goes to the nearest row that fits it, which is the one
     its subquery picked, since every subquery's pick is among the rows.
     """
     published = Post.objects.published()
@@ -238,6 +234,10 @@ def _neighbours(post):
     wanted = _first(older.order_by("-published_at", "-pk")) | _first(
         newer.order_by("published_at", "pk")
     )
+    # "Read next" in the same query: its picks are among the rows (Python ranks them below).
+    tag_ids = [tag.pk for tag in post.tags.all()]
+    related = _related_candidates(post, tag_ids).values("pk")[:RELATED_POSTS]
+    wanted |= Q(pk__in=related)
     number = post.series_number if post.series_id else None
     if number is not None:
         numbered = published.filter(series_id=post.series_id, series_number__isnull=False)
@@ -247,15 +247,24 @@ def _neighbours(post):
             | _first(numbered.order_by("-series_number"))
         )
     found = list(
-        Post.objects.filter(wanted).only(
-            "slug", "title", "language", "published_at", "series_id", "series_number"
+        Post.objects.filter(wanted)
+        .only(
+            "slug", "title", "language", "published_at", "category_id", "series_id", "series_number"
         )
+        .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+        .order_by()
     )
+    # The three picks of `related` rank first among the rows that qualify as it does.
+    same_category = lambda row: post.category_id and row.category_id == post.category_id  # noqa: E731
+    related_posts = sorted(
+        (row for row in found if row.pk != pk and (row.shared_tags or same_category(row))),
+        key=lambda row: (-row.shared_tags, -row.published_at.timestamp(), -row.pk),
+    )[:RELATED_POSTS]
     key = lambda row: (row.published_at, row.pk)  # noqa: E731
     previous_post = max((row for row in found if key(row) < (at, pk)), key=key, default=None)
     next_post = min((row for row in found if key(row) > (at, pk)), key=key, default=None)
     if number is None:
-        return previous_post, next_post, None
+        return previous_post, next_post, None, related_posts
     in_series = [row for row in found if row.series_id == post.series_id and row.pk != pk]
     in_series = [row for row in in_series if row.series_number is not None]
     by_number = lambda row: row.series_number  # noqa: E731
@@ -268,7 +277,7 @@ def _neighbours(post):
     )
     if series_nav.previous is None and series_nav.next is None:
         series_nav = None  # alone in its series so far: the kicker says enough
-    return previous_post, next_post, series_nav
+    return previous_post, next_post, series_nav, related_posts
 
 
 def _neighbour_page_urls(post, page):
@@ -280,7 +289,7 @@ def _neighbour_page_urls(post, page):
 
 
 def _render_post(request, post, *, comment_page, preview=False):
-    previous_post, next_post, series_nav = _neighbours(post)
+    previous_post, next_post, series_nav, related_posts = _neighbours(post)
     body = content.body_html(post)
     description = post.meta_description or post.standfirst or content.excerpt(post, 30)
     cover = post.cover_picture
@@ -307,7 +316,7 @@ def _render_post(request, post, *, comment_page, preview=False):
         "description": description,
         "social_image": social_image,
         "author_url": author_url,
-        "related_posts": _related(post),
+        "related_posts": related_posts,
         "previous_post": previous_post,
         "next_post": next_post,
         "series_nav": series_nav,

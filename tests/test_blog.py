@@ -532,3 +532,28 @@ def test_a_post_cannot_take_an_address_of_digits_only(client, slug):
     # With a word, the same year is a fine address.
     make_post(slug=f"{slug}-en-bref")
     assert client.get(f"/blog/{slug}-en-bref/").status_code == 200
+
+
+def test_read_next_ranks_shared_tags_then_date_even_beside_the_neighbours(client):
+    """The "Read next" list comes in the neighbours' query: the post just before, sharing a tag,
+    still ranks below three posts sharing two, and the newest of equals comes first."""
+    one, two = (
+        Tag.objects.create(name="un", slug="un"),
+        Tag.objects.create(name="deux", slug="deux"),
+    )
+    now = timezone.now()
+    for index in range(4):
+        make_post(
+            slug=f"deux-tags-{index}",
+            tags=[one, two],
+            published_at=now - timedelta(days=10 + index),
+        )
+    make_post(slug="juste-avant", tags=[one], published_at=now - timedelta(days=2))
+    post = make_post(slug="le-billet", tags=[one, two], published_at=now - timedelta(days=1))
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    start = html.index('class="related"')
+    related = re.findall(r'href="/blog/([^/]+)/"', html[start : html.index("</section>", start)])
+    assert related == ["deux-tags-0", "deux-tags-1", "deux-tags-2"]
+    assert 'rel="prev" href="/blog/juste-avant/"' in html
