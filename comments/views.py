@@ -239,7 +239,13 @@ def reply(request, comment_id):
     return render(
         request,
         "comments/reply.html",
-        {"post": post, "node": Node(parent), "form": form, "is_open": comments_are_open(post)},
+        {
+            "post": post,
+            "node": Node(parent),
+            "form": form,
+            "is_open": comments_are_open(post),
+            "comment_url": comment_url(parent, post),
+        },
     )
 
 
@@ -253,7 +259,11 @@ def report(request, comment_id):
     """
     comment, post = _public_comment_or_404(comment_id)
     if request.method != "POST":
-        return render(request, "comments/report.html", {"post": post, "node": Node(comment)})
+        return render(
+            request,
+            "comments/report.html",
+            {"post": post, "node": Node(comment), "comment_url": comment_url(comment, post)},
+        )
     ip_address = _valid_ip(client_ip(request))
     now = timezone.now()
     with transaction.atomic():
@@ -277,6 +287,7 @@ def report(request, comment_id):
             {
                 "post": post,
                 "node": Node(comment),
+                "comment_url": comment_url(comment, post),
                 "notice": _("You reported a comment a moment ago. Wait a minute, then try again."),
             },
             status=429,

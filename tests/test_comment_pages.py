@@ -226,3 +226,11 @@ def test_a_comment_page_is_cached_like_any_page(client, post):
 
     assert client.get(path)["X-Cache"] == "MISS"
     assert client.get(path)["X-Cache"] == "HIT"
+
+
+def test_the_reply_and_report_pages_lead_back_to_the_comment_page(client, post):
+    roots = add_threads(post, 120)
+
+    for action in ("reply", "report"):
+        html = get(client, f"/comments/{action}/{roots[110]}/")
+        assert f'href="/blog/billet-tres-commente/comments/3/#c{roots[110]}"' in html, action
