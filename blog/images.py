@@ -8,13 +8,29 @@ imagekit makes each width on its own: four decodes, four resizes from full size 
 four encodes, two of them identical when the photo is narrower than 1200 pixels.
 `Rendition` makes the whole set the first time one width is asked for (one decode,
 each width resized from the next larger one) and hands the others theirs from memory.
+
+An import saves hundreds of images in one process, one core busy. Inside
+`renditions_in_parallel()` the saves of this thread only note their sources, and the
+renditions are made by a pool of processes, one a core, while the rows go on being
+written; leaving the block waits for the last of them.
 """
 
+import functools
 import hashlib
+import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
+from multiprocessing import get_context
 
+import django
+from django.apps import apps
+from django.conf import settings
+from django.test.utils import override_settings
+from imagekit.cachefiles import ImageCacheFile
+from imagekit.cachefiles.strategies import Optimistic
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 from imagekit.specs import ImageSpec
@@ -34,7 +50,13 @@ WEBP_METHOD = 2
 
 def rendition(source, width):
     """A WebP copy of `source` at most `width` pixels wide (never enlarged)."""
-    spec = type(
+    return ImageSpecField(source=source, spec=rendition_spec(width))
+
+
+@functools.cache
+def rendition_spec(width):
+    """The spec of one width, shared by every field (a rendition pool worker makes it too)."""
+    return type(
         f"Rendition{width}",
         (Rendition,),
         {
@@ -44,13 +66,28 @@ def rendition(source, width):
             "options": WEBP_OPTIONS,
         },
     )
-    return ImageSpecField(source=source, spec=spec)
+
+
+_deferral = threading.local()  # .batch: the _Batch of renditions_in_parallel(), if any
+
+
+class DeferrableOptimistic(Optimistic):
+    """imagekit's Optimistic strategy, except that inside `renditions_in_parallel()` a
+    saved source is handed to the batch instead of being rendered there and then."""
+
+    def on_source_saved(self, file):
+        batch = getattr(_deferral, "batch", None)
+        if batch is None:
+            file.generate()
+        else:
+            batch.add(file.generator.source)
 
 
 class Rendition(ImageSpec):
     """One width of WIDTHS; its file holds what `ResizeToFit(width, upscale=False)` gives."""
 
     width = None
+    cachefile_strategy = DeferrableOptimistic
 
     def generate(self):
         return BytesIO(_renditions_of(self.source)[self.width])
@@ -107,6 +144,95 @@ def make_renditions(data):
                 ).getvalue()
             made[width] = by_size[size]
     return made
+
+
+# Below this many sources the pool's start-up (a Django per worker) costs more than it saves.
+PARALLEL_FROM = 8
+
+
+@contextmanager
+def renditions_in_parallel():
+    """Renditions of the images this thread saves inside the block, made by a process pool
+    and all written (at imagekit's names, through the storage API) when the block ends.
+
+    An error in a worker is raised on leaving the block, so a caller inside a transaction
+    rolls back rather than commit rows whose pictures are missing.
+    """
+    batch = _Batch()
+    _deferral.batch = batch
+    try:
+        yield
+        _deferral.batch = None
+        batch.finish()
+    finally:
+        _deferral.batch = None
+        batch.close()
+
+
+class _Batch:
+    def __init__(self):
+        self.seen = set()
+        self.waiting = []  # jobs not yet submitted (before the pool is worth starting)
+        self.futures = []
+        self.pool = None
+
+    def add(self, source):
+        # One file often backs several rows (the importers store a photo once): made once.
+        if not source.name or source.name in self.seen:
+            return
+        self.seen.add(source.name)
+        names = {
+            width: ImageCacheFile(rendition_spec(width)(source=source)).name for width in WIDTHS
+        }
+        self.waiting.append((source.field.model._meta.label, source.field.name, source.name, names))
+        if self.pool is None and len(self.waiting) >= PARALLEL_FROM:
+            self.pool = ProcessPoolExecutor(
+                max_workers=os.cpu_count() or 1,
+                # spawn, not fork: the web process that runs an admin import has threads.
+                mp_context=get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(
+                    os.environ.get("DJANGO_SETTINGS_MODULE", ""),
+                    # What decides where files go, as this process sees it (a test's
+                    # override included).
+                    {
+                        "STORAGES": settings.STORAGES,
+                        "MEDIA_ROOT": settings.MEDIA_ROOT,
+                        "MEDIA_URL": settings.MEDIA_URL,
+                    },
+                ),
+            )
+        if self.pool is not None:
+            self.futures += [self.pool.submit(_make_set, *job) for job in self.waiting]
+            self.waiting = []
+
+    def finish(self):
+        for job in self.waiting:
+            _make_set(*job)
+        self.waiting = []
+        for future in self.futures:
+            future.result()
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(settings_module, storage_settings):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    django.setup()
+    override_settings(**storage_settings).enable()
+
+
+def _make_set(model_label, field_name, source_name, names):
+    """Every width of one source, each written by imagekit's own cache file `generate()`."""
+    field = apps.get_model(model_label)._meta.get_field(field_name)
+    source = field.attr_class(None, field, source_name)
+    try:
+        for width, name in names.items():
+            ImageCacheFile(rendition_spec(width)(source=source), name=name).generate()
+    finally:
+        source.close()
 
 
 def _fitted(size, width):

@@ -4,11 +4,14 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.redirects.models import Redirect
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django_comments_xtd.models import XtdComment
 
+from blog import images
 from blog.models import Category, Figure, GalleryImage, Page, Post, PullQuote, RichText
 from comments.models import CommentReview
 from portfolio.importers.models import ImportedObject
@@ -308,3 +311,24 @@ def test_one_photo_is_one_file_whatever_size_the_posts_asked_for(db, tmp_path):
     names |= set(Post.objects.exclude(cover="").values_list("cover", flat=True))
     assert Figure.objects.count() == 3 and Post.objects.exclude(cover="").count() == 1
     assert len(names) == 1, names
+
+
+@pytest.mark.parametrize("parallel_from", [1, 1000], ids=["process pool", "in process"])
+def test_every_picture_of_an_imported_post_is_served_right_after_the_import(
+    db, client, monkeypatch, parallel_from
+):
+    # A pool of processes makes the renditions from 1 source on (the bench's 2,000 images),
+    # this process alone below 1000: both write the files the page links to.
+    monkeypatch.setattr(images, "PARALLEL_FROM", parallel_from)
+    run("classic.xml", "--media-dir", str(UPLOADS))
+    figures = [*Figure.objects.all(), *GalleryImage.objects.all()]
+    pictures = [figure.picture for figure in figures]
+    pictures += [post.cover_picture for post in Post.objects.exclude(cover="")]
+    assert len({figure.image.name for figure in figures}) >= 3
+    media_url = settings.MEDIA_URL
+    for picture in pictures:
+        for candidate in picture.srcset.split(", "):
+            url = candidate.rsplit(" ", 1)[0]
+            name = url.removeprefix(media_url)
+            assert name != url and default_storage.exists(name), url
+            assert default_storage.size(name) > 0

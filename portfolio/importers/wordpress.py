@@ -44,6 +44,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_comments_xtd.models import XtdComment
 
+from blog.images import renditions_in_parallel
 from blog.models import RESERVED_SLUGS, Author, Category, Page, Post, Tag
 from comments import notify
 from comments.models import CommentReview
@@ -116,16 +117,19 @@ class WordPressImport:
         }
         try:
             with transaction.atomic():
-                pages = []
-                for item in wxr.items(self.file):
-                    if item.type == "post":
-                        self.import_post(item)
-                    elif item.type == "page":
-                        pages.append(item)
-                    elif item.type not in ("revision", "nav_menu_item", "customize_changeset"):
-                        self.skip(item.type, item.title, f"WordPress type “{item.type}”")
-                for item in _parents_first(pages):
-                    self.import_page(item)
+                # Made by both cores while the rows are written, all there before the
+                # commit: an imported post shows its pictures at once.
+                with renditions_in_parallel():
+                    pages = []
+                    for item in wxr.items(self.file):
+                        if item.type == "post":
+                            self.import_post(item)
+                        elif item.type == "page":
+                            pages.append(item)
+                        elif item.type not in ("revision", "nav_menu_item", "customize_changeset"):
+                            self.skip(item.type, item.title, f"WordPress type “{item.type}”")
+                    for item in _parents_first(pages):
+                        self.import_page(item)
                 self.archive_redirects()
                 self.remember_media()
                 if self.dry_run:
