@@ -210,7 +210,14 @@ def test_the_cv_embeds_the_photo_read_from_the_bucket(client, db, media_bucket):
 def test_health_check_reports_the_bucket(client, db, media_bucket):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "media": True}
+    # The queue's keys are /healthz's too (an empty queue here): the media one is this test's.
+    assert response.json() == {
+        "status": "ok",
+        "database": True,
+        "media": True,
+        "queue": True,
+        "queue_oldest_wait": None,
+    }
 
 
 @pytest.mark.parametrize("failure", ["unreachable", "no such bucket"])
@@ -224,7 +231,13 @@ def test_health_check_says_503_when_the_bucket_is_gone_and_leaks_nothing(
     settings.STORAGES = {**settings.STORAGES, "default": storage}
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": True, "media": False}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": True,
+        "media": False,
+        "queue": True,
+        "queue_oldest_wait": None,
+    }
     body = response.content.decode()
     for secret in (s3.SECRET_KEY, s3.ACCESS_KEY, "127.0.0.1", "bucket"):
         assert secret not in body
