@@ -268,6 +268,7 @@ def save_screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
+
 # The admin's second factor --------------------------------------------------
 
 
