@@ -160,7 +160,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
             )
         return queryset, may_have_duplicates
 
-    @admin.display(description=_("comment"))
+    @admin.display(description=_("comment"), ordering="submit_date")
     def excerpt(self, obj):
         """The words, then on which post and when."""
         return format_html(

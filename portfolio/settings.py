@@ -225,14 +225,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-
-# Uploads: refused above this size, with a message saying so.
-MAX_UPLOAD_MB = env.get_int("MAX_UPLOAD_MB", 10, minimum=1)
-MAX_IMAGE_PIXELS = env.get_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1_000_000)
-# Importers with --download-media fetch only public addresses; networks listed here
-# (e.g. "10.0.0.0/8" for an old blog on the local network) may be reached too.
-IMPORT_DOWNLOAD_ALLOWED_NETWORKS = env.get_list("IMPORT_DOWNLOAD_ALLOWED_NETWORKS")
-
 # Media on S3-compatible storage (portfolio/core/storage.py) when a bucket is named, under
 # the variables django-storages reads; pages then link to the bucket or AWS_S3_CUSTOM_DOMAIN.
 AWS_STORAGE_BUCKET_NAME = env.get_str("AWS_STORAGE_BUCKET_NAME")
@@ -277,10 +269,20 @@ AWS_S3_FILE_OVERWRITE = False
 AWS_DEFAULT_ACL = None
 # One machine serves its own uploads; with a bucket, pages link to it instead.
 SERVE_MEDIA = env.get_bool("SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
+
+# Uploads: refused above this size, with a message saying so.
+MAX_UPLOAD_MB = env.get_int("MAX_UPLOAD_MB", 10, minimum=1)
+MAX_IMAGE_PIXELS = env.get_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1_000_000)
+# Importers with --download-media fetch only public addresses; networks listed here
+# (e.g. "10.0.0.0/8" for an old blog on the local network) may be reached too.
+IMPORT_DOWNLOAD_ALLOWED_NETWORKS = env.get_list("IMPORT_DOWNLOAD_ALLOWED_NETWORKS")
+
 # Renditions are made when the source image is saved, never at first view,
 # and their URLs are trusted without a storage check (django-imagekit).
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 IMAGEKIT_CACHEFILE_DIR = "CACHE"
+# Renditions live beside their sources: on the bucket when media are there.
+IMAGEKIT_DEFAULT_FILE_STORAGE = "default"
 # imagekit's record of which renditions exist: the Optimistic strategy reads it only while
 # making them, where asking the storage does as well. In the default cache it cost every
 # rendition three writes, and past MAX_ENTRIES each write of the file cache lists and culls
@@ -296,8 +298,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Read by portfolio.core.security.CrossOriginResourcePolicyMiddleware (Django has no setting).
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Renditions live beside their sources: on the bucket when media are there.
-IMAGEKIT_DEFAULT_FILE_STORAGE = "default"
 HTTPS = env.get_bool("DJANGO_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS and env.get_bool("DJANGO_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
