@@ -5,7 +5,6 @@ series navigation.
 """
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,6 @@ from django.utils.safestring import mark_safe
 
 from blog.models import Category, Page, Post, Series, Tag
 from blog.typography import french_typography
-from portfolio.core import page_cache
 from portfolio.core.slugs import french_slugify
 from tests.factories import count_queries, make_post
 from tests.test_comments import add_comment
@@ -243,30 +241,6 @@ def test_comments_and_feeds_of_a_french_post_are_spaced(client):
     assert 'href="https://example.org/?a=1"' in html
     feed = client.get("/blog/feed/rss/").content.decode()
     assert "<title>Le support\u00a0: un métier</title>" in feed
-
-
-@pytest.mark.django_db
-def test_the_post_page_renders_about_as_fast_with_typography(client, capsys):
-    """Measured, reported, loosely bounded: the filter must stay a small part of a render."""
-    post = make_post(text=BODY * 10)
-    url = post.get_absolute_url()
-    client.get(url)
-    timings = []
-    for _ in range(5):
-        page_cache.invalidate_pages()
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    body = mark_safe(BODY * 10)
-    started = time.perf_counter()
-    for _ in range(20):
-        french_typography(body, "fr")
-    filter_ms = (time.perf_counter() - started) * 1000 / 20
-    with capsys.disabled():
-        print(
-            f"\npost page render: {min(timings):.1f} ms; typography of its body: {filter_ms:.2f} ms"
-        )
-    assert filter_ms < min(timings) / 4
 
 
 # Series navigation ---------------------------------------------------------------------------
