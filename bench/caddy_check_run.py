@@ -140,6 +140,9 @@ def main():
     signal.alarm(total)
 
     work = Path(tempfile.mkdtemp(prefix="vitrine-caddy-"))
+    # The SQLite database and the media live here; with a secret key given, nothing else
+    # makes the folder, and SQLite cannot create a file in a folder that does not exist.
+    (work / "var" / "media").mkdir(parents=True)
     on_default_ports = port_is_free(80) and port_is_free(443)
     http_port, https_port = (80, 443) if on_default_ports else (free_port(), free_port())
     app_port = free_port()

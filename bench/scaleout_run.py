@@ -550,7 +550,12 @@ def check_upload(staff, port, s3, bucket):
         errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', body, re.S)
         return False, f"the admin answered {status} {errors[:2]}"
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
-    originals = [key for key in keys if key.startswith("blog/authors/scaleout")]
+    # Uploads are stored under an unguessable name: blog/authors/<random>-scaleout.jpg.
+    originals = [
+        key
+        for key in keys
+        if key.startswith("blog/authors/") and Path(key).name.endswith("-scaleout.jpg")
+    ]
     if len(originals) != 1:
         return False, f"{len(originals)} originals in the bucket under blog/authors/"
     stem = Path(originals[0]).stem
