@@ -752,6 +752,7 @@ def check_failover(stack, sock, port_lb, post_url):
 
     traffic = threading.Thread(target=visitor_traffic, daemon=True)
     traffic.start()
+    # Let visitors reach both servers before one dies: the failover is measured under traffic.
     time.sleep(1)
     killed_at = time.monotonic()
     stack.kill("a", signal.SIGKILL)
