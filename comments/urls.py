@@ -11,6 +11,7 @@ from comments import views
 app_name = "comments"
 urlpatterns = [
     path("post/", views.post_comment, name="post"),
+    path("<id:comment_id>/", views.permalink, name="permalink"),
     path("reply/<id:comment_id>/", views.reply, name="reply"),
     path("report/<id:comment_id>/", views.report, name="report"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

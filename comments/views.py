@@ -230,6 +230,16 @@ def _public_comment_or_404(comment_id):
     return comment, post
 
 
+def permalink(request, comment_id):
+    """A link to one comment that never goes stale: to the comment page holding it now.
+
+    Page numbers shift as threads arrive (newest first) or the page size changes;
+    this address does not. A redirect, so the page itself stays the cached one.
+    """
+    comment, post = _public_comment_or_404(comment_id)
+    return redirect(comment_url(comment, post))
+
+
 def reply(request, comment_id):
     """The reply form under one comment, for browsers without JavaScript."""
     parent, post = _public_comment_or_404(comment_id)

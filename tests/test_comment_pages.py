@@ -163,6 +163,24 @@ def test_a_link_to_a_comment_lands_on_the_page_that_holds_it(client, post):
     )
 
 
+@override_settings(COMMENTS_ORDER="newest")
+def test_a_comment_permalink_follows_its_comment_as_pages_shift(client, post):
+    roots = add_threads(post, 100)
+    permalink = f"/comments/{roots[0]}/"
+
+    assert (
+        client.get(permalink)["Location"] == f"/blog/billet-tres-commente/comments/2/#c{roots[0]}"
+    )
+    add_threads(post, 50)  # newer threads push the oldest one page further
+    response = client.get(permalink)
+    assert response["Location"] == f"/blog/billet-tres-commente/comments/3/#c{roots[0]}"
+    assert f'id="c{roots[0]}"' in get(client, response["Location"].split("#")[0])
+
+    XtdComment.objects.filter(pk=roots[0]).update(is_public=False)
+    assert client.get(permalink).status_code == 404
+    assert client.get("/comments/999999/").status_code == 404
+
+
 def test_the_reply_email_links_to_the_comment_page(post):
     roots = add_threads(post, 120)
     XtdComment.objects.filter(pk=roots[110]).update(followup=True)
