@@ -79,7 +79,7 @@ def _content(profile, *, pitch, is_summary, timeline, skills, certifications, se
 
 
 def page_content(profile):
-    """Everything the public profile page shows (a profile from `Profile.objects.for_page()`)."""
+    """Everything the public profile page shows (a profile from `Profile.objects.current_with_lists()`)."""
     return _content(
         profile,
         pitch=profile.pitch,

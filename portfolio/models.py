@@ -7,7 +7,8 @@ import secrets
 import nh3
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q, Value, Window
+from django.db.models.functions import JSONObject, RowNumber
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 
+from portfolio.core.private_apis import set_prefetched
 from portfolio.core.security import from_same_client
 from portfolio.core.uploads import SafeImageField
 
@@ -57,29 +59,20 @@ class OrderedItem(models.Model):
 
 
 class ProfileQuerySet(models.QuerySet):
-    def for_page(self):
-        """The profile with every list the profile page, CV and exports show: one query per list."""
-        return self.prefetch_related(
-            "languages",
-            "links",
-            "positions",
-            "periods",
-            "education",
-            "certifications",
-            "skills",
-            "sectors",
-            "services",
-            "press_mentions",
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.with_consent(),
-                to_attr="published_recommendations",
-            ),
-        )
-
     def current(self):
         """The one profile of the site, or None when the author has not created it yet."""
         return self.order_by("pk").first()
+
+    def current_with_lists(self):
+        """The profile with every list the profile page, CV and exports show: two queries.
+
+        `profile.skills.all()` and the like then read the lists without a query of their
+        own; the recommendations the page may show are in `published_recommendations`.
+        """
+        profile = self.current()
+        if profile is not None:
+            attach_lists(profile)
+        return profile
 
 
 class Profile(models.Model):
@@ -214,7 +207,7 @@ class Profile(models.Model):
             f"{getattr(self, f'photo_{width}').url} {width}w" for width in PHOTO_WIDTHS
         )
 
-    # The helpers below read the prefetched lists of `for_page()`: no query of their own.
+    # The helpers below read the lists of `current_with_lists()`: no query of their own.
 
     def timeline(self):
         """Positions and free-form periods, each list in the author's order.
@@ -530,6 +523,64 @@ class PressMention(OrderedItem):
 
     def __str__(self):
         return f"{self.title} ({self.publication})"
+
+
+# The profile's lists in one query --------------------------------------------
+
+
+def profile_lists():
+    """Each list of the profile a page can show: where it lands on the profile, and its rows."""
+    return {
+        "languages": Language.objects.all(),
+        "links": Link.objects.all(),
+        "positions": Position.objects.all(),
+        "periods": Period.objects.all(),
+        "education": Education.objects.all(),
+        "certifications": Certification.objects.all(),
+        "skills": Skill.objects.all(),
+        "sectors": Sector.objects.all(),
+        "services": Service.objects.all(),
+        "press_mentions": PressMention.objects.all(),
+        "published_recommendations": Recommendation.objects.with_consent(),
+    }
+
+
+def attach_lists(profile):
+    """Read every list of `profile` in one query (UNION ALL), not one prefetch a list.
+
+    The lists' columns differ, so each branch sends its rows as JSON objects, with their
+    rank in the list's own `Meta.ordering` (the order a prefetch would give); the rows are
+    made model instances again and stored where `prefetch_related()` would put them.
+    """
+    lists = profile_lists()
+    branches = [
+        queryset.filter(profile=profile)
+        .order_by()
+        .values(
+            relation=Value(name),
+            rank=Window(RowNumber(), order_by=queryset.model._meta.ordering),
+            row=JSONObject(**{field.attname: field.attname for field in concrete(queryset)}),
+        )
+        for name, queryset in lists.items()
+    ]
+    union = branches[0].union(*branches[1:], all=True).order_by("relation", "rank")
+    found = {name: [] for name in lists}
+    for entry in union:
+        fields = concrete(lists[entry["relation"]])
+        found[entry["relation"]].append(
+            lists[entry["relation"]].model.from_db(
+                union.db,
+                [field.attname for field in fields],
+                [field.to_python(entry["row"][field.attname]) for field in fields],
+            )
+        )
+    profile.published_recommendations = found.pop("published_recommendations")
+    for accessor, objects in found.items():
+        set_prefetched(profile, accessor, objects)
+
+
+def concrete(queryset):
+    return queryset.model._meta.concrete_fields
 
 
 # Tailored CVs ----------------------------------------------------------------

@@ -24,7 +24,7 @@ def home(request):
 
 
 def profile(request):
-    profile = Profile.objects.for_page().current()
+    profile = Profile.objects.current_with_lists()
     context = {"profile": profile}
     if profile:
         context["content"] = cv.page_content(profile)
@@ -32,15 +32,15 @@ def profile(request):
     return render(request, "portfolio/profile.html", context)
 
 
-def get_profile_or_404(queryset):
-    profile = queryset.current()
+def get_profile_or_404():
+    profile = Profile.objects.current_with_lists()
     if profile is None:
         raise Http404("No profile yet")
     return profile
 
 
 def cv_pdf(request):
-    profile = get_profile_or_404(Profile.objects.for_page())
+    profile = get_profile_or_404()
     return cv_pdf_response(profile, cv.cached_pdf(profile, get_language()))
 
 
@@ -51,7 +51,7 @@ def cv_pdf_response(profile, pdf):
 
 
 def cv_docx(request):
-    profile = get_profile_or_404(Profile.objects.for_page())
+    profile = get_profile_or_404()
     return cv_docx_response(profile, cv_docx_file.cached_docx(profile, get_language()))
 
 
@@ -62,7 +62,7 @@ def cv_docx_response(profile, data):
 
 
 def resume_json(request):
-    profile = get_profile_or_404(Profile.objects.for_page())
+    profile = get_profile_or_404()
     response = JsonResponse(
         resume.json_resume(profile, request), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
@@ -71,7 +71,7 @@ def resume_json(request):
 
 
 def vcard_vcf(request):
-    profile = get_profile_or_404(Profile.objects.for_page())
+    profile = get_profile_or_404()
     response = HttpResponse(vcard.vcard(profile, request), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{cv.file_name(profile, "vcf")}"'
     return response

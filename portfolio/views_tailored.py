@@ -30,7 +30,7 @@ def private_link(view):
             context = {"profile": Profile.objects.current(), "alternates": []}
             response = render(request, "portfolio/tailored_cv_gone.html", context, status=404)
         else:
-            profile = Profile.objects.for_page().get(pk=link.profile_id)
+            profile = Profile.objects.filter(pk=link.profile_id).current_with_lists()
             response = view(request, link, profile)
         response["X-Robots-Tag"] = ROBOTS
         return response

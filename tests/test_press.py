@@ -64,9 +64,9 @@ def test_the_press_costs_the_profile_page_one_query_whatever_its_length(
     client, profile, django_assert_num_queries
 ):
     client.get("/profile/")  # what the process keeps for good (the Site) is read once
-    # Another address of the same page: the first is in the page cache now. 12 before the
-    # press: its list is one more prefetch.
-    with django_assert_num_queries(13) as few:
+    # Another address of the same page: the first is in the page cache now. The press list
+    # comes in the one query of all the profile's lists.
+    with django_assert_num_queries(3) as few:
         client.get("/profile/?page=1")
     for number in range(10):
         PressMention.objects.create(

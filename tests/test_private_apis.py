@@ -2,16 +2,19 @@
 
 The page cache cuts each visitor's CSRF token out of a stored page and puts the next
 visitor's in; if Django changed how a token carries its secret, every cached form would
-refuse its visitors' posts.
+refuse its visitors' posts. The profile's lists, read in one query, are handed to the
+related managers as a prefetch would; if that changed, each list would query again.
 """
 
 import inspect
 
+import pytest
 from django.conf import settings
 from django.middleware import csrf
 from django.test import RequestFactory
 
-from portfolio.core.private_apis import csrf_secret, csrf_token_secret
+from portfolio.core.private_apis import csrf_secret, csrf_token_secret, set_prefetched
+from portfolio.models import Language, Profile
 
 
 def test_each_masked_token_carries_the_requests_secret():
@@ -36,3 +39,14 @@ def test_a_request_without_the_middleware_has_no_secret():
 
 def test_the_private_function_keeps_its_signature():
     assert list(inspect.signature(csrf._unmask_cipher_token).parameters) == ["token"]
+
+
+@pytest.mark.django_db
+def test_rows_stored_as_a_prefetch_are_read_without_a_query(django_assert_num_queries):
+    profile = Profile.objects.create(full_name="Ada Martin", headline="Scrum Master")
+    stored = Language.objects.create(profile=profile, name="Breton", level="B1")
+    Language.objects.create(profile=profile, name="Basque", level="A1")
+    set_prefetched(profile, "languages", [stored])
+    with django_assert_num_queries(0):
+        assert list(profile.languages.all()) == [stored]
+        assert profile.languages.count() == 1

@@ -98,7 +98,7 @@ def test_key_figures_are_computed_from_the_data(db):
     Recommendation.objects.create(profile=profile, quote="Great", author="A", has_consent=True)
     Recommendation.objects.create(profile=profile, quote="Private", author="B", has_consent=False)
 
-    profile = Profile.objects.for_page().get()
+    profile = Profile.objects.current_with_lists()
 
     assert profile.key_figures == {
         "years_of_experience": 12,
@@ -280,9 +280,9 @@ def test_profile_page_query_count_does_not_grow_with_the_data(
     with django_assert_num_queries(len(few.captured_queries)):
         html = client.get("/profile/").content.decode()
     assert "Role 29" in html and "Skill 29" in html and "Author 29" in html
-    # One for the profile, one per list (the frame of the page may add its own).
+    # One for the profile, one for all its lists (the frame of the page may add its own).
     profile_queries = [q for q in few.captured_queries if '"portfolio_' in q["sql"]]
-    assert len(profile_queries) == 12
+    assert len(profile_queries) == 2
 
 
 # Exports ---------------------------------------------------------------------

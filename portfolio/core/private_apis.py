@@ -20,3 +20,16 @@ def csrf_secret(request):
 def csrf_token_secret(token):
     """The secret a masked token from `get_token()` carries (its mask undone)."""
     return _unmask_cipher_token(token)
+
+
+def set_prefetched(instance, accessor, objects):
+    """Keep `objects` where prefetch_related() would: `instance.<accessor>.all()` reads them.
+
+    As django.db.models.query.prefetch_one_level does for a one-to-many relation.
+    """
+    queryset = getattr(instance, accessor).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[accessor] = queryset
