@@ -430,6 +430,12 @@ class Post(SlugFromName):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
+        indexes = [
+            # Newest first, as the admin's list and its date hierarchy's first and last.
+            models.Index(fields=["published_at"], name="post_by_date"),
+            # drafts(), scheduled() and published(), each already in date order.
+            models.Index(fields=["status", "published_at"], name="post_by_status_and_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published"]), name="post_status_valid"
