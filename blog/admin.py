@@ -30,6 +30,7 @@ from blog.models import (
     Tag,
 )
 from portfolio.core.admin_fields import VisibleLimits
+from portfolio.core.admin_lists import QuickSelectionBoxes
 from portfolio.core.revisions import RevisionAdmin
 
 # Multi-line texts (standfirsts, notes, captions, questions) start a few lines high.
@@ -118,7 +119,7 @@ def _block(model, **options):
 
 
 @admin.register(Post)
-class PostAdmin(VisibleLimits, RevisionAdmin, ContentEditor):
+class PostAdmin(QuickSelectionBoxes, VisibleLimits, RevisionAdmin, ContentEditor):
     list_display = ["title", "status_label", "published_at", "category", "series", "preview_link"]
     list_filter = [VisibilityFilter, "category", "series", "language", "tags"]
     list_select_related = ["category", "series"]

@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Q, Value
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -24,6 +25,7 @@ from blog.admin import PostAdmin
 from blog.models import Post
 from comments.models import Comment, CommentQuerySet, CommentReview, is_visible
 from comments.moderation import why_comments_are_closed
+from portfolio.core.admin_lists import QuickSelectionBoxes
 
 # Each queue is one rule of CommentQuerySet; a comment's status is the first that holds.
 QUEUES = {
@@ -107,15 +109,20 @@ DECISIONS = {
 }
 
 
-class CommentModerationAdmin(admin.ModelAdmin):
+class CommentModerationAdmin(QuickSelectionBoxes, admin.ModelAdmin):
     # Four columns, so the buttons stay in sight beside the filters at 1,280 px; on a
     # phone the rows stack into cards (static/css/admin.css).
     list_display = ["user_name", "excerpt", "status", "decision_buttons"]
     list_filter = [QueueFilter, "submit_date"]
     list_select_related = ["review", "user"]
     search_fields = ["user_name", "user_email", "comment"]
-    date_hierarchy = "submit_date"
+    # No date_hierarchy: its years or months are a DISTINCT over every comment's date in
+    # the author's time zone, which SQLite computes in Python row by row (1.0-1.4 s at
+    # 100,000 comments). The submit_date filter above gives today / 7 days / this month
+    # / this year without a query.
     ordering = ["-submit_date"]
+    # "N of M": M is a count of the whole table, of no use beside the queue's own count.
+    show_full_result_count = False
     actions = ["approve_selected", "mark_spam", "remove", "export_for_emails", "erase_for_emails"]
     readonly_fields = ["submit_date", "ip_address", "content_type", "object_pk", "site"]
     fields = [
@@ -152,12 +159,14 @@ class CommentModerationAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term:
-            post_ids = Post.objects.filter(title__icontains=search_term).values_list(
-                "pk", flat=True
+            # A subquery, not a list of ids: a word found in 10,000 post titles would put
+            # 10,000 parameters in the query. object_pk is text: the key is cast to text.
+            posts = (
+                Post.objects.filter(title__icontains=search_term)
+                .order_by()
+                .values(key=Cast("pk", CharField()))
             )
-            queryset |= self.get_queryset(request).filter(
-                object_pk__in=[str(pk) for pk in post_ids]
-            )
+            queryset |= self.get_queryset(request).filter(object_pk__in=posts)
         return queryset, may_have_duplicates
 
     @admin.display(description=_("comment"), ordering="submit_date")

@@ -12,6 +12,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portfolio.core.admin_lists import QuickSelectionBoxes
 from portfolio.core.revisions import RevisionAdmin
 from portfolio.core.site_url import absolute
 from portfolio.forms import ProfileAdminForm
@@ -339,7 +340,7 @@ class ProfileAdmin(RevisionAdmin):
 
 
 @admin.register(ContactMessage)
-class ContactMessageAdmin(admin.ModelAdmin):
+class ContactMessageAdmin(QuickSelectionBoxes, admin.ModelAdmin):
     list_display = ["subject", "name", "organization", "created_at", "status", "is_notified"]
     list_display_links = ["subject"]
     list_filter = ["status", "is_notified", "created_at"]
