@@ -211,10 +211,10 @@ def test_the_dashboard_costs_the_same_queries_whatever_waits(
 ):
     fill(post, range(1))
     admin_client.get(DASHBOARD)  # the session and the content types, once
-    # 16: the five lists one query each and their totals one more (a UNION ALL of
-    # counts), the "CVs sent" box one, the app list asks once more whether a profile
-    # exists (a tailored CV needs one), the statistics two (totals, views per day).
-    with django_assert_num_queries(16) as small:
+    # 17: the five lists one query each, their totals one more (a UNION ALL of counts)
+    # and the comments' posts one, the "CVs sent" box one, the app list asks once more
+    # whether a profile exists (a tailored CV needs one), the statistics two.
+    with django_assert_num_queries(17) as small:
         admin_client.get(DASHBOARD)
     fill(post, range(1, 16))
     with django_assert_num_queries(len(small.captured_queries)):
