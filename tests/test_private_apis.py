@@ -10,10 +10,16 @@ import inspect
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware import csrf
 from django.test import RequestFactory
 
-from portfolio.core.private_apis import csrf_secret, csrf_token_secret, set_prefetched
+from portfolio.core.private_apis import (
+    csrf_secret,
+    csrf_token_secret,
+    get_token_fast,
+    set_prefetched,
+)
 from portfolio.models import Language, Profile
 
 
@@ -35,6 +41,37 @@ def test_the_secret_is_the_visitors_cookie_once_the_middleware_has_read_it():
 
 def test_a_request_without_the_middleware_has_no_secret():
     assert csrf_secret(RequestFactory().get("/")) is None
+
+
+@pytest.mark.django_db  # the refusal's page reads the site's menus
+def test_a_token_made_on_a_hit_is_one_djangos_middleware_sets_and_accepts():
+    first_visit = RequestFactory().get("/")
+    token = get_token_fast(first_visit)
+    secret = csrf_secret(first_visit)
+    assert len(token) == csrf.CSRF_TOKEN_LENGTH and len(secret) == csrf.CSRF_SECRET_LENGTH
+    assert csrf_token_secret(token) == secret
+    again = get_token_fast(first_visit)
+    assert again != token and csrf_token_secret(again) == secret  # a fresh mask each time
+
+    middleware = csrf.CsrfViewMiddleware(lambda request: HttpResponse())
+    response = middleware.process_response(first_visit, HttpResponse())
+    assert response.cookies[settings.CSRF_COOKIE_NAME].value == secret
+    post = RequestFactory().post(
+        "/",
+        {"csrfmiddlewaretoken": token},
+        HTTP_COOKIE=f"{settings.CSRF_COOKIE_NAME}={secret}",
+    )
+    middleware.process_request(post)
+    assert middleware.process_view(post, lambda request: HttpResponse(), (), {}) is None
+    forged = RequestFactory().post(
+        "/",
+        {"csrfmiddlewaretoken": get_token_fast(RequestFactory().get("/"))},
+        HTTP_COOKIE=f"{settings.CSRF_COOKIE_NAME}={secret}",
+    )
+    middleware.process_request(forged)
+    assert (
+        middleware.process_view(forged, lambda request: HttpResponse(), (), {}).status_code == 403
+    )
 
 
 def test_the_private_function_keeps_its_signature():
