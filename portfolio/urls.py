@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from blog.sitemaps import BlogListSitemap, PageSitemap, PostSitemap
 from portfolio.core import second_factor
 from portfolio.core import views as core_views
 from portfolio.core.media import serve_media
-from portfolio.core.sitemaps import robots_txt, sitemap_or_index
+from portfolio.core.sitemaps import robots_txt, sitemap_or_index, sitemap_section
 from portfolio.importers.admin_views import import_page
 from portfolio.sitemaps import PagesSitemap
 
@@ -26,7 +25,7 @@ urlpatterns = [
     # For crawlers, one per site (hreflang alternates inside): outside the language prefixes.
     path("sitemap.xml", sitemap_or_index, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Past 1,000 URLs, the sections the index of /sitemap.xml lists (portfolio.core.sitemaps).
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<section>.xml", sitemap_section, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots_txt"),
     # Inside the admin (staff only), before its catch-all: the import pages.
     path(

@@ -8,10 +8,12 @@ import re
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -21,7 +23,7 @@ from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
 from comments import cookies
-from portfolio.core import page_cache
+from portfolio.core import page_cache, sitemaps
 from portfolio.core.private_apis import csrf_token_secret
 from tests.factories import make_post
 
@@ -392,3 +394,81 @@ def test_a_search_is_cached_under_its_query_only(client):
     make_post(title="Jardin")
     assert stored(client, ["/blog/search/?q=jardin", "/blog/search/?q=jardin"]) == 1
     assert stored(client, ["/blog/search/?q=jardin&page=abc", "/blog/search/?page=1&q=jardin"]) <= 1
+
+
+def test_a_section_sitemaps_pages_are_cached_under_their_number_only(client, monkeypatch):
+    monkeypatch.setattr(sitemaps, "URLS_PER_SITEMAP", 4)
+    monkeypatch.setattr(sitemaps.SiteUrlSitemap, "limit", 4)
+    for n in range(5):
+        make_post(title=f"Billet {n}", slug=f"billet-{n}")
+    # Five posts in two languages: ten URLs, in pages 1 to 3 of four.
+    section = "/sitemap-posts.xml"
+    assert stored(client, [f"{section}?p=2", f"{section}?p=2", f"{section}?p=3"]) == 2
+    assert client.get(f"{section}?p=2")["X-Cache"] == "HIT"
+    assert "billet-" in client.get(f"{section}?p=3").content.decode()
+    # Another way of writing 2, a page that does not exist, or junk: served, never stored.
+    junk = ["02", "+2", " 2", "2.0", "abc", "", "0", "-1", "4", "9" * 30]
+    assert stored(client, [f"{section}?p={value}" for value in junk]) == 0
+    assert stored(client, [f"{section}?p=2&p=3", f"{section}?p=2&utm_source=x"]) == 0
+    # Only the sitemap shows `p`: elsewhere it makes no entry.
+    assert stored(client, ["/?p=2", "/blog/?p=2"]) == 0
+
+
+def trips_to_the_shared_cache(monkeypatch):
+    """What a request asks of the shared cache: Redis commands sent, or file cache reads."""
+    sent = []
+    if isinstance(page_cache.store(), page_cache.RedisStore):
+        owner, name = redis.connection.AbstractConnection, "send_packed_command"
+    else:
+        owner, name = FileBasedCache, "get"
+    real = getattr(owner, name)
+
+    def counted(self, *args, **kwargs):
+        sent.append(args[0])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return sent
+
+
+def test_a_hit_is_one_trip_to_the_shared_cache(client, monkeypatch):
+    make_post(title="Billet")
+    assert client.get("/blog/")["X-Cache"] == "MISS"
+    sent = trips_to_the_shared_cache(monkeypatch)
+    # This worker keeps its own copy of the page: only the generation is read.
+    assert client.get("/blog/")["X-Cache"] == "HIT"
+    assert len(sent) == 1
+    # Another worker, without a copy: the generation and the page in one MGET on Redis
+    # (the file cache reads its two files).
+    sent.clear()
+    assert Client().get("/blog/")["X-Cache"] == "HIT"
+    redis_store = isinstance(page_cache.store(), page_cache.RedisStore)
+    assert len(sent) == (1 if redis_store else 2)
+
+
+def test_a_hit_has_the_headers_of_the_page_as_it_was_stored():
+    url = make_post(title="Billet").get_absolute_url()
+    for path in ("/blog/", url):  # without a form, and with the comment form
+        miss, hit = Client().get(path), Client().get(path)
+        assert (miss["X-Cache"], hit["X-Cache"]) == ("MISS", "HIT")
+        assert int(hit["Content-Length"]) == len(hit.content) == len(miss.content)
+        assert hit["Cache-Control"] == miss["Cache-Control"] == "no-cache"
+        same = ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy")
+        assert {name: hit[name] for name in same} == {name: miss[name] for name in same}
+
+
+def test_each_first_visitor_of_a_cached_form_gets_a_secret_of_their_own():
+    url = make_post(title="Billet").get_absolute_url()
+    Client().get(url)
+    visitors = [Client() for _ in range(20)]
+    pages = [visitor.get(url) for visitor in visitors]
+    assert {page["X-Cache"] for page in pages} == {"HIT"}
+    secrets = [visitor.cookies["csrftoken"].value for visitor in visitors]
+    assert len(set(secrets)) == 20
+    for page, secret in zip(pages, secrets, strict=True):
+        assert csrf_token_secret(csrf_token_in(page.content.decode())) == secret
+    # The same visitor again: the same secret under a new mask, the cookie sent again.
+    again = visitors[0].get(url)
+    token = csrf_token_in(again.content.decode())
+    assert token != csrf_token_in(pages[0].content.decode())
+    assert csrf_token_secret(token) == secrets[0] == again.cookies["csrftoken"].value

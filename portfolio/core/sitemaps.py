@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
+from portfolio.core.page_cache import cache_under_query
+
 # Past this many URLs (a page in each language counts once each), /sitemap.xml becomes
 # an index of section sitemaps of this many URLs at most: small files a crawler takes fast.
 URLS_PER_SITEMAP = 1000
@@ -56,6 +58,17 @@ def sitemap_or_index(request, sitemaps):
         path, query = urlsplit(entry.location)[2:4]
         entry.location = settings.SITE_URL + path + (f"?{query}" if query else "")
     return response
+
+
+def sitemap_section(request, sitemaps, section):
+    """A section sitemap the index lists (/sitemap-posts.xml?p=2): Django's view, cached.
+
+    Django reads `p` as a number (anything else, or a page past the last, is a 404); the
+    page cache stores the answer only under that number written plainly, so `?p=02` or
+    `?p=+2` show page 2 but never make an entry of their own.
+    """
+    response = sitemap_views.sitemap(request, sitemaps, section=section)
+    return cache_under_query(response, p=int(request.GET.get("p", 1)))
 
 
 def _prefix(route, **kwargs):
