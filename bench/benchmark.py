@@ -7,6 +7,10 @@
    served by WhiteNoise, then again with the page cache off.
 3. Approves comments under load and checks the very next responses show them.
 
+`--scale large` measures all of it at the current size, then grows the site to 10,000
+posts and 100,000 comments (tests/dataset_large.py) and measures it again, with the
+admin screens, search, the sitemap and the workers' memory at both sizes.
+
 Exits 1 when a query count grows with the data, or a stale page was served.
 """
 
@@ -14,11 +18,13 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -39,6 +45,12 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=10, help="consistency check rounds")
     parser.add_argument("--profile", action="store_true", help="pyinstrument the uncached post")
     parser.add_argument("--output", help="also write the Markdown report to this file")
+    parser.add_argument(
+        "--scale",
+        choices=["current", "large"],
+        default="current",
+        help="large: measure again at 10,000 posts and 100,000 comments (issue 15)",
+    )
     return parser.parse_args()
 
 
@@ -113,7 +125,7 @@ def page_weights(urls):
     return weights
 
 
-def cpu_per_request(paths, twin_paths, rounds=40):
+def cpu_per_request(paths, twin_paths, rounds=40, render_rounds=3):
     """CPU milliseconds per request inside one process (no HTTP server, no other load).
 
     Unlike requests/s, this does not depend on what else the machine is doing.
@@ -169,7 +181,7 @@ def cpu_per_request(paths, twin_paths, rounds=40):
     with override_settings(PAGE_CACHE_SECONDS=0):
         uncached = WSGIHandler()
         for name, path in paths:
-            results[name]["render"] = timed(uncached, path, 3)
+            results[name]["render"] = timed(uncached, path, render_rounds)
     return results
 
 
@@ -212,6 +224,20 @@ class Server:
     def get(self, path):
         with urllib.request.urlopen(self.url + path, timeout=300) as response:
             return response.status, dict(response.headers), response.read()
+
+    def worker_rss(self):
+        """Resident memory of each worker (the master's children), in MB, from /proc."""
+        sizes = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(
+                    line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+                )
+            except OSError:
+                continue
+            if fields.get("PPid", "").strip() == str(self.process.pid) and "VmRSS" in fields:
+                sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+        return sorted(sizes)
 
     def stop(self):
         self.process.terminate()
@@ -278,64 +304,248 @@ def cold_cv(server, rounds=3):
 
 
 def consistency_check(server, post, rounds, seconds_of_load=None):
-    """Approve a comment while the page is cached and under load: the next reads must show it."""
+    """Approve a comment while the page is cached and under load: the next reads must show it.
+
+    Each read is of the comment page that holds the new comment (a new thread lands on
+    the last one while the comments are oldest first), not of the post's first page.
+    """
+    from comments.pages import comment_url
     from tests import dataset
 
-    path = post.get_absolute_url()
     stop = threading.Event()
-
-    def load():
-        while not stop.is_set():
-            wrk(server.url + path, 8, 1)
-
-    loader = threading.Thread(target=load, daemon=True)
-    loader.start()
     stale = checked = 0
+    loader = None
     try:
         for number in range(rounds):
             text = f"Vérification de fraîcheur numéro {number} {time.time_ns()}"
             comment = dataset.pending_comment(post, text)
+            path = comment_url(comment, post).split("#")[0]
+            if loader is None:
+
+                def load(path=path):
+                    while not stop.is_set():
+                        wrk(server.url + path, 8, 1)
+
+                loader = threading.Thread(target=load, daemon=True)
+                loader.start()
             server.get(path)
             status, headers, body = server.get(path)
             assert text not in body.decode(), "a pending comment was shown"
             comment.is_public = True
             comment.save()
+            # Approved, its thread may move to the next page (pending ones are not counted).
+            path = comment_url(comment, post).split("#")[0]
             for _read in range(6):
                 status, headers, body = server.get(path)
                 checked += 1
                 stale += text not in body.decode()
     finally:
         stop.set()
-        loader.join()
+        if loader is not None:
+            loader.join()
     return stale, checked
 
 
 def profile_uncached_post(post, var_dir):
     from django.test import Client
+
+    return profile_requests(Client(HTTP_HOST=HOST), post.get_absolute_url(), var_dir)
+
+
+def profile_requests(client, path, var_dir, count=30, name="post", flat=False):
+    """pyinstrument's call tree of `count` GETs of `path`, the page cache off.
+
+    With `flat`, (own time per function, call tree): a request's tree starts with
+    twenty middleware frames, the flat list says at once where the time goes.
+    """
     from django.test.utils import override_settings
     from pyinstrument import Profiler
 
-    client = Client(HTTP_HOST=HOST)
     with override_settings(PAGE_CACHE_SECONDS=0):
-        client.get(post.get_absolute_url())
+        client.get(path)
         profiler = Profiler()
         profiler.start()
-        for _request in range(30):
-            client.get(post.get_absolute_url())
+        for _request in range(count):
+            client.get(path)
         profiler.stop()
     text = profiler.output_text(unicode=False, color=False, show_all=False)
-    (Path(var_dir) / "profile-post.txt").write_text(text)
-    return text
+    (Path(var_dir) / f"profile-{name}.txt").write_text(text)
+    if not flat:
+        return text
+    own = profiler.output_text(unicode=False, color=False, flat=True, time="percent_of_total")
+    (Path(var_dir) / f"profile-{name}-flat.txt").write_text(own)
+    return own, text
+
+
+# At scale (--scale large) -------------------------------------------------------------
+
+TARGETS = {
+    "queries": 10,
+    "render ms": 13,
+    "render ratio": 1.3,
+    "uncached req/s": 150,
+    "× static": 0.8,
+    "admin ms": 300,
+    "admin queries": 20,
+    "search p95 ms": 30,
+    "worker MB": 150,
+    "generation s": 180,
+}
+
+
+def admin_client():
+    """A superuser's client, past the admin's second factor (as tests/conftest.py does it)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user, created = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(user)
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="authenticator", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def admin_screens(long_post):
+    """(name, path) of the admin screens issue 15 sets targets for."""
+    from django.urls import reverse
+
+    from comments.admin import QUEUE_ORDER
+
+    queue = reverse("admin:comments_comment_changelist")
+    return [
+        ("dashboard (index)", reverse("admin:index")),
+        ("post list", reverse("admin:blog_post_changelist")),
+        ("comment queue, all", queue),
+        *((f"comment queue, {name}", f"{queue}?queue={name}") for name in QUEUE_ORDER),
+        ("comment queue, search", f"{queue}?q=merci"),
+        ("contact messages", reverse("admin:portfolio_contactmessage_changelist")),
+        ("post form, 60 blocks", reverse("admin:blog_post_change", args=[long_post.pk])),
+    ]
+
+
+def timed_requests(client, paths, runs=5):
+    """{name: (status, queries, median ms of `runs`)} of each (name, path), after a warm-up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    results = {}
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        for name, path in paths:
+            client.get(path)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            # Now: the log is emptied when the next request starts.
+            count = len(queries)
+            timings = []
+            for _run in range(runs):
+                started = time.perf_counter()
+                client.get(path)
+                timings.append((time.perf_counter() - started) * 1000)
+            results[name] = (response.status_code, count, statistics.median(timings))
+    return results
+
+
+def measure_search(words):
+    """p50 and p95 ms of one search per word (in process, cache off), its queries, hits."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.urls import reverse
+
+    from blog.search import search_posts
+
+    client = Client(HTTP_HOST=HOST)
+    path = reverse("blog:search")
+    timings, queries, found = [], set(), 0
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        client.get(path, {"q": words[0]})
+        for word in words:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(path, {"q": word})
+                timings.append(((time.perf_counter() - started) * 1000, word))
+            assert response.status_code == 200, word
+            queries.add(len(captured))
+            found += search_posts(word).exists()
+    ranked = sorted(timings)
+    return {
+        "p50": statistics.median(ms for ms, _word in ranked),
+        "p95": ranked[max(0, round(len(ranked) * 0.95) - 1)][0],
+        "slowest": ranked[-1][1],
+        "queries": sorted(queries),
+        "searches": len(words),
+        "found": found,
+    }
+
+
+def measure_sitemap():
+    """What /sitemap.xml is (urlset or index), and the cost of the posts' last sitemap page."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client(HTTP_HOST=HOST)
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        body = client.get("/sitemap.xml").content.decode()
+        locations = re.findall(r"<loc>([^<]+)</loc>", body)
+        is_index = "<sitemapindex" in body
+        path = "/sitemap-posts.xml"
+        posts = [location for location in locations if "/sitemap-posts.xml" in location]
+        if is_index and posts:
+            # The deepest page: the one whose items come after the most rows skipped.
+            section = urllib.parse.urlsplit(posts[-1])
+            path = section.path + (f"?{section.query}" if section.query else "")
+        with CaptureQueriesContext(connection) as queries:
+            section_body = client.get(path).content.decode()
+        count = len(queries)
+        timings = []
+        for _run in range(3):
+            started = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+    return {
+        "index": is_index,
+        "entries": len(locations),
+        "section": path,
+        "section urls": section_body.count("<url>"),
+        "section queries": count,
+        "section ms": statistics.median(timings),
+    }
+
+
+def site_size():
+    from blog.models import Post
+    from comments.models import Comment
+
+    return Post.objects.published().count(), Comment.objects.count()
 
 
 # Report ------------------------------------------------------------------------------
 
 
 def report_tables(
-    title, results, twins, sizes, weights, connections, counts_small, counts_large, names
+    title,
+    results,
+    twins,
+    sizes,
+    weights,
+    connections,
+    counts_small,
+    counts_large,
+    names,
+    compared=("small", "large"),
 ):
     lines = [f"### {title}", ""]
-    header = "| Page | Bytes | Queries (small → large) |"
+    header = f"| Page | Bytes | Queries ({compared[0]} → {compared[1]}) |"
     rule = "| --- | ---: | ---: |"
     for count in connections:
         header += f" {count} conn: req/s (× static) | p50 / p99 ms |"
@@ -359,6 +569,379 @@ def report_tables(
     return lines
 
 
+def make_twins(settings, paths, measured):
+    """A static twin of each measured page: the same bytes, served by WhiteNoise."""
+    from django.test import Client
+
+    twin_dir = Path(settings.STATIC_ROOT) / "bench"
+    twin_dir.mkdir(exist_ok=True)
+    client = Client(HTTP_HOST=HOST)
+    sizes, twin_paths = {}, {}
+    for number, name in enumerate(measured):
+        body = client.get(paths[name]).content
+        sizes[name] = len(body)
+        (twin_dir / f"twin-{number}.bin").write_bytes(body)
+        twin_paths[name] = f"/{settings.STATIC_URL.strip('/')}/bench/twin-{number}.bin"
+    return twin_dir, sizes, twin_paths
+
+
+def measure_site(args, var_dir, post, urls, measured, connections, label="", render_rounds=3):
+    """Everything measured at one size: weights, CPU in process, wrk, consistency, memory."""
+    from django.conf import settings
+
+    paths = dict(urls)
+    found = {"weights": page_weights(urls)}
+    twin_dir, found["sizes"], twin_paths = make_twins(settings, paths, measured)
+    print(f"bench{label}: CPU per request, in process")
+    found["cpu"] = cpu_per_request(
+        [(n, paths[n]) for n in measured], twin_paths, render_rounds=render_rounds
+    )
+    try:
+        print(f"bench{label}: gunicorn, {args.workers} workers, page cache on")
+        server = Server(args, var_dir, page_cache_seconds=600)
+        try:
+            targets = [(n, paths[n]) for n in measured]
+            found["cached"] = measure(server, targets, connections, args.seconds)
+            found["static"] = measure(server, list(twin_paths.items()), connections, args.seconds)
+            found["cold"] = cold_cv(server) if "CV (PDF)" in paths else []
+            print(f"bench{label}: consistency check under load")
+            found["stale"], found["checked"] = consistency_check(server, post, args.rounds)
+            found["rss cached"] = server.worker_rss()
+        finally:
+            server.stop()
+        print(f"bench{label}: gunicorn, page cache off")
+        server = Server(args, var_dir, page_cache_seconds=0)
+        try:
+            found["uncached"] = measure(
+                server,
+                [(n, paths[n]) for n in measured if n != "CV (PDF)"],
+                connections,
+                args.seconds,
+            )
+            found["rss uncached"] = server.worker_rss()
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(twin_dir, ignore_errors=True)
+    return found
+
+
+def size_lines(
+    title,
+    found,
+    urls,
+    measured,
+    connections,
+    counts_before,
+    counts_now,
+    failures,
+    compared=("small", "large"),
+):
+    """The report of one size: today's tables, queries from the size before to this one."""
+    cached, static, uncached, cpu = (
+        found["cached"],
+        found["static"],
+        found["uncached"],
+        found["cpu"],
+    )
+    sizes, weights = found["sizes"], found["weights"]
+    lines = report_tables(
+        f"{title}Page cache on (anonymous visitors)",
+        cached,
+        static,
+        sizes,
+        weights,
+        connections,
+        counts_before,
+        counts_now,
+        measured,
+        compared,
+    )
+    lines += ["", "Static twins (the same bytes served by WhiteNoise):", ""]
+    for name in measured:
+        lines.append(
+            f"- {name}: "
+            + ", ".join(
+                f"{c} conn {r['rps']:.0f}/s p99 {r['p99']:.1f} ms" for c, r in static[name].items()
+            )
+        )
+    if found["cold"]:
+        lines += [
+            "",
+            f"CV (PDF) cold (profile just saved): {', '.join(f'{t:.0f}' for t in found['cold'])} ms",
+        ]
+    lines += [""]
+    lines += report_tables(
+        f"{title}Page cache off",
+        uncached,
+        {},
+        sizes,
+        weights,
+        connections,
+        counts_before,
+        counts_now,
+        [n for n in measured if n != "CV (PDF)"],
+        compared,
+    )
+    lines += [
+        "",
+        f"### {title}CPU per request, in one process (independent of the machine's other load)",
+        "",
+        "| Page | Static twin ms | Cached hit ms | Rendered (cache off) ms | Hit ÷ static |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name in measured:
+        cost = cpu[name]
+        ratio = f"{cost['hit'] / cost['static']:.1f}" if cost["static"] else ""
+        static_ms = f"{cost['static']:.2f}" if cost["static"] else ""
+        lines.append(
+            f"| {name} | {static_ms} | {cost['hit']:.2f} | {cost['render']:.1f} | {ratio} |"
+        )
+    counted = next(name for name in measured if "counting" in cpu[name])
+    on, off = cpu[counted]["counting"]
+    lines += [
+        "",
+        f"Statistics on a cached hit ({counted}, best of 10 runs of 400 hits each way):"
+        f" {on:.3f} ms counted, {off:.3f} ms not counted, {on - off:+.3f} ms for counting.",
+    ]
+    lines += ["", f"### {title}Queries per page (cache off) and weight", ""]
+    lines += [
+        f"| Page | Status | {compared[0].capitalize()} | {compared[1].capitalize()}"
+        " | HTML + CSS + JS bytes |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for name, _path in urls:
+        status, small = counts_before.get(name, ("–", "–"))
+        _status, large = counts_now.get(name, ("–", "–"))
+        weight = weights.get(name)
+        weight_text = (
+            f"{sum(weight):,} ({weight[0]:,} + {weight[1]:,} + {weight[2]:,})" if weight else ""
+        )
+        flag = ""
+        if small != large and name in counts_before:
+            flag = " ⚠ grows"
+            failures.append(f"{name}: {small} → {large} queries")
+        elif isinstance(large, int) and large > TARGETS["queries"]:
+            flag = " ⚠ > 10"
+        lines.append(f"| {name} | {status} | {small} | {large}{flag} | {weight_text} |")
+    lines += [
+        "",
+        f"Consistency: {found['stale']} stale responses out of {found['checked']} reads"
+        " right after an approval.",
+    ]
+    if found["stale"]:
+        failures.append(f"{title}{found['stale']} stale responses")
+    return lines
+
+
+def flag(miss, text="⚠"):
+    return f" {text}" if miss else ""
+
+
+def scale_lines(current, large, failures):
+    """Current size beside the large one: the targets of issue 15, each miss flagged ⚠."""
+    names = ("current", "large")
+    lines = [
+        f"### Current ({current['posts']:,} posts, {current['comments']:,} comments)"
+        f" → large ({large['posts']:,} posts, {large['comments']:,} comments)",
+        "",
+        f"Large site generated in {large['generation']:.0f} s ("
+        + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in large["steps"].items())
+        + ")"
+        + flag(large["generation"] > TARGETS["generation s"], "⚠ over 3 minutes")
+        + ".",
+        "",
+        "Queries per page (cache off; target: the same at both sizes, at most 10):",
+        "",
+        "| Page | Current | Large |",
+        "| --- | ---: | ---: |",
+    ]
+    for name in large["counts"]:
+        before = current["counts"].get(name, ("", "–"))[1]
+        after = large["counts"][name][1]
+        miss = ""
+        if before != after and name in current["counts"]:
+            miss = " ⚠ grows"  # failures come from size_lines' table
+        elif isinstance(after, int) and after > TARGETS["queries"]:
+            miss = " ⚠ > 10"
+        lines.append(f"| {name} | {before} | {after}{miss} |")
+    lines += [
+        "",
+        "Uncached render, CPU ms in process (targets: at most 13 ms, large ≤ 1.3 × current),"
+        " and wrk at 8 connections (targets: cache off 150 req/s, cache on ≥ × 0.8 of the"
+        " static twin):",
+        "",
+        "| Page | Current ms | Large ms | Large ÷ current | Cache off req/s, current → large"
+        " | Cache on × static, current → large |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in large["measured"]:
+        render = [size["site"]["cpu"][name]["render"] for size in (current, large)]
+        ratio = render[1] / render[0]
+        rps, static_ratio = [], []
+        for size in (current, large):
+            off = size["site"]["uncached"].get(name, {}).get(8)
+            rps.append(f"{off['rps']:.0f}{flag(off['rps'] < 150)}" if off else "–")
+            on, twin = size["site"]["cached"][name].get(8), size["site"]["static"][name].get(8)
+            value = on["rps"] / twin["rps"] if on and twin else None
+            static_ratio.append(f"×{value:.2f}{flag(value < 0.8)}" if value else "–")
+        lines.append(
+            f"| {name} | {render[0]:.1f}{flag(render[0] > 13)} | {render[1]:.1f}{flag(render[1] > 13)}"
+            f" | ×{ratio:.2f}{flag(ratio > TARGETS['render ratio'])}"
+            f" | {rps[0]} → {rps[1]} | {static_ratio[0]} → {static_ratio[1]} |"
+        )
+    lines += [
+        "",
+        "Admin screens, in process, superuser past the second factor (median of 5;"
+        " targets: under 300 ms, at most 20 queries, the same count at both sizes):",
+        "",
+        "| Screen | Current ms | Current queries | Large ms | Large queries |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, (status, queries, ms) in large["admin"].items():
+        before = current["admin"].get(name, (0, "–", 0))
+        grows = before[1] != queries
+        if grows:
+            failures.append(f"admin {name}: {before[1]} → {queries} queries")
+        row = f"| {name}{'' if status == 200 else f' ({status})'}"
+        row += f" | {before[2]:.0f}{flag(before[2] > 300)} | {before[1]}{flag(before[1] > 20)}"
+        row += f" | {ms:.0f}{flag(ms > 300)} | {queries}{flag(queries > 20)}"
+        lines.append(row + flag(grows, "⚠ grows") + " |")
+    lines += [
+        "",
+        "Search, in process, cache off, one search per word (target: p95 under 30 ms):",
+        "",
+        "| Size | Searches | With results | p50 ms | p95 ms | Slowest word | Queries a search |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for name, size in zip(names, (current, large), strict=True):
+        found = size["search"]
+        lines.append(
+            f"| {name} | {found['searches']} | {found['found']} | {found['p50']:.1f}"
+            f" | {found['p95']:.1f}{flag(found['p95'] > 30)} | {found['slowest']}"
+            f" | {', '.join(map(str, found['queries']))} |"
+        )
+    lines += ["", "Sitemap (target: an index past 1,000 URLs, a section page's cost constant):", ""]
+    for name, size in zip(names, (current, large), strict=True):
+        found = size["sitemap"]
+        kind = "index of" if found["index"] else "urlset of"
+        unit = "section pages" if found["index"] else "URLs"
+        lines.append(
+            f"- {name}: /sitemap.xml is an {kind} {found['entries']:,} {unit};"
+            f" {found['section']}: {found['section urls']:,} URLs,"
+            f" {found['section queries']} queries, {found['section ms']:.0f} ms"
+        )
+    feeds = [name for name in large["counts"] if name.startswith("feed")]
+    lines.append(
+        "- feeds: "
+        + ", ".join(
+            f"{name} {current['counts'][name][1]} → {large['counts'][name][1]} queries"
+            for name in feeds
+        )
+    )
+    lines += ["", "Memory of each gunicorn worker after the large run (target: under 150 MB):", ""]
+    for server in ("cached", "uncached"):
+        sizes = large["site"][f"rss {server}"]
+        lines.append(
+            f"- page cache {'on' if server == 'cached' else 'off'}: "
+            + ", ".join(f"{mb:.0f}{flag(mb > 150)}" for mb in sizes)
+            + " MB"
+        )
+    return lines
+
+
+def worst_misses(size):
+    """The measure that misses its target most, of each kind: (× target, what, path, admin?)."""
+    renders = [
+        (
+            size["site"]["cpu"][name]["render"] / TARGETS["render ms"],
+            f"uncached {name}",
+            path,
+            False,
+        )
+        for name, path in size["urls"]
+        if name in size["measured"] and name != "CV (PDF)"
+    ]
+    admin = [
+        (ms / TARGETS["admin ms"], f"admin {name}", path, True)
+        for (name, path), (_status, _queries, ms) in zip(
+            size["admin screens"], size["admin"].values(), strict=True
+        )
+    ]
+    search = size["search"]
+    word = search["slowest"]
+    searches = [
+        (
+            search["p95"] / TARGETS["search p95 ms"],
+            f"search for {word}",
+            f"/blog/search/?q={urllib.parse.quote(word)}",
+            False,
+        )
+    ]
+    return [max(kind) for kind in (renders, admin, searches)]
+
+
+def slowest_queries(client, path, top=3):
+    """The `top` slowest SQL statements of one GET of `path` (cache off), with their time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    ranked = sorted(queries.captured_queries, key=lambda query: -float(query["time"]))
+    return [
+        f"{float(query['time']) * 1000:.0f} ms: {shortened(query['sql'])}" for query in ranked[:top]
+    ]
+
+
+def shortened(sql, length=700):
+    """The statement without its plain selected columns (what it computes and filters stays)."""
+    if not sql.startswith("SELECT "):
+        return sql[:length]
+    items, depth, begin = [], 0, len("SELECT ")
+    for index, character in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and (character == "," or sql.startswith(" FROM ", index)):
+            items.append(sql[begin:index].strip())
+            begin = index + 1
+            if character != ",":
+                rest = sql[index:]
+                break
+    else:
+        return sql[:length]
+    column = re.compile(r'(\w+|"\w+")\."\w+"')
+    computed = [item for item in items if not column.fullmatch(item)]
+    elided = ["…"] if len(computed) < len(items) else []
+    sql = "SELECT " + ", ".join([*elided, *computed]) + rest
+    return sql if len(sql) <= length else sql[:length] + " …"
+
+
+def extras(admin, screens, words):
+    """Admin screens, search and sitemap at one size (in process)."""
+    return {
+        "admin screens": screens,
+        "admin": timed_requests(admin, screens),
+        "search": measure_search(words),
+        "sitemap": measure_sitemap(),
+    }
+
+
+def profile_misses(size, admin, var_dir):
+    """pyinstrument and the slowest queries of the worst miss of each kind, ~15 s each."""
+    from django.test import Client
+    from django.utils.text import slugify
+
+    profiles = []
+    for miss, what, path, is_admin in worst_misses(size):
+        client = admin if is_admin else Client(HTTP_HOST=HOST)
+        _status, _queries, ms = timed_requests(client, [(what, path)], runs=1)[what]
+        count = max(1, min(30, int(15_000 / max(ms, 1))))
+        print(f"bench: profiling {what} ({miss:.1f} × its target), {count} requests")
+        own, tree = profile_requests(client, path, var_dir, count, slugify(what), flat=True)
+        profiles.append((what, miss, count, own, tree, slowest_queries(client, path)))
+    return profiles
+
+
 def main():
     args = parse_args()
     connections = [int(count) for count in args.connections.split(",")]
@@ -380,6 +963,7 @@ def main():
         call_command("flush", interactive=False, verbosity=0)
     cache.clear()
     call_command("collectstatic", interactive=False, verbosity=0)
+    at_scale = args.scale == "large"
 
     print("bench: building the small site and counting queries")
     dataset.grow("small")
@@ -388,147 +972,119 @@ def main():
     counts_small = count_queries(urls)
     print("bench: growing to the large site (200 posts, 300 comments) and counting again")
     post = dataset.grow("large")
-    urls = dataset.public_urls(post)
-    counts_large = count_queries(urls)
-    weights = page_weights(urls)
-
-    paths = dict(urls)
     measured = ["home", "blog list", "post with comments", "profile", "CV (PDF)"]
+    if at_scale:
+        from tests import dataset_large
+
+        # Both sizes have the post the admin form is measured on, and a post without comments.
+        long_post = dataset_large.add_long_post()
+        quiet = type(post).objects.get(slug=f"{dataset.COPY_PREFIX}0")
+        admin = admin_client()
+        screens = admin_screens(long_post)
+        words = dataset_large.search_words()
+        measured.insert(3, "post without comments")
+    urls = dataset.public_urls(post)
+    if at_scale:
+        urls += [
+            ("post without comments", quiet.get_absolute_url()),
+            ("comment page 2", post.get_comment_page_url(2)),
+            ("sitemap section", "/sitemap-posts.xml"),
+        ]
+    counts_large = count_queries(urls)
+    paths = dict(urls)
     measured = [name for name in measured if name in paths]
-
-    # A static twin of each measured page: the same bytes, served by WhiteNoise.
-    from django.test import Client
-
-    twin_dir = Path(settings.STATIC_ROOT) / "bench"
-    twin_dir.mkdir(exist_ok=True)
-    client = Client(HTTP_HOST=HOST)
-    sizes, twin_paths = {}, {}
-    for number, name in enumerate(measured):
-        body = client.get(paths[name]).content
-        sizes[name] = len(body)
-        (twin_dir / f"twin-{number}.bin").write_bytes(body)
-        twin_paths[name] = f"/{settings.STATIC_URL.strip('/')}/bench/twin-{number}.bin"
-
-    print("bench: CPU per request, in process")
-    cpu = cpu_per_request([(n, paths[n]) for n in measured], twin_paths)
+    render_rounds = 10 if at_scale else 3
 
     failures = []
-    try:
-        print(f"bench: gunicorn, {args.workers} workers, page cache on")
-        server = Server(args, var_dir, page_cache_seconds=600)
-        try:
-            cached = measure(server, [(n, paths[n]) for n in measured], connections, args.seconds)
-            static = measure(server, list(twin_paths.items()), connections, args.seconds)
-            cold = cold_cv(server) if "CV (PDF)" in paths else []
-            print("bench: consistency check under load")
-            stale, checked = consistency_check(server, post, args.rounds)
-        finally:
-            server.stop()
-        print("bench: gunicorn, page cache off")
-        server = Server(args, var_dir, page_cache_seconds=0)
-        try:
-            uncached = measure(
-                server,
-                [(n, paths[n]) for n in measured if n != "CV (PDF)"],
-                connections,
-                args.seconds,
-            )
-        finally:
-            server.stop()
-    finally:
-        shutil.rmtree(twin_dir, ignore_errors=True)
+    label = " (current)" if at_scale else ""
+    site = measure_site(args, var_dir, post, urls, measured, connections, label, render_rounds)
 
-    load = os.getloadavg()
     lines = [
         f"## {backend} + {cache_name} cache — {args.workers} gunicorn workers, wrk {args.seconds} s per cell",
         "",
+    ]
+    title = ""
+    if at_scale:
+        posts, comments = site_size()
+        title = "Current size: "
+        lines += [f"Current size: {posts:,} published posts, {comments:,} comments.", ""]
+    lines += size_lines(
+        title,
+        site,
+        urls,
+        measured,
+        connections,
+        counts_small,
+        counts_large,
+        failures,
+        ("small", "current") if at_scale else ("small", "large"),
+    )
+    profiles = []
+    if at_scale:
+        current = {
+            "posts": posts,
+            "comments": comments,
+            "counts": counts_large,
+            "site": site,
+            "measured": measured,
+            "urls": urls,
+        }
+        print("bench (current): admin screens, search, sitemap")
+        current.update(extras(admin, screens, words))
+
+        print("bench: growing to 10,000 posts and 100,000 comments (tests/dataset_large.py)")
+        started = time.perf_counter()
+        steps = dataset_large.build(post)
+        generation = time.perf_counter() - started
+        print(f"bench: large site generated in {generation:.0f} s: {steps}")
+        posts, comments = site_size()
+        counts_huge = count_queries(urls)
+        big = measure_site(
+            args, var_dir, post, urls, measured, connections, " (large)", render_rounds
+        )
+        print("bench (large): admin screens, search, sitemap")
+        large = {
+            "posts": posts,
+            "comments": comments,
+            "counts": counts_huge,
+            "site": big,
+            "measured": measured,
+            "urls": urls,
+            "generation": generation,
+            "steps": steps,
+            **extras(admin, screens, words),
+        }
+        lines += ["", f"Large size: {posts:,} published posts, {comments:,} comments.", ""]
+        lines += size_lines(
+            "Large size: ",
+            big,
+            urls,
+            measured,
+            connections,
+            counts_large,
+            counts_huge,
+            failures,
+            ("current", "large"),
+        )
+        lines += [""] + scale_lines(current, large, failures)
+        if args.profile:
+            profiles = profile_misses(large, admin, var_dir)
+
+    load = os.getloadavg()
+    lines[1:1] = [
+        "",
         f"Machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
         " (1/5/15 min) when the run ended (other work was running on it).",
-        "",
     ]
-    lines += report_tables(
-        "Page cache on (anonymous visitors)",
-        cached,
-        static,
-        sizes,
-        weights,
-        connections,
-        counts_small,
-        counts_large,
-        measured,
-    )
-    lines += ["", "Static twins (the same bytes served by WhiteNoise):", ""]
-    for name in measured:
-        lines.append(
-            f"- {name}: "
-            + ", ".join(
-                f"{c} conn {r['rps']:.0f}/s p99 {r['p99']:.1f} ms" for c, r in static[name].items()
-            )
-        )
-    if cold:
+    for what, miss, count, own, tree, queries in profiles:
         lines += [
             "",
-            f"CV (PDF) cold (profile just saved): {', '.join(f'{t:.0f}' for t in cold)} ms",
+            f"Profile of {what}, {miss:.1f} × its target (pyinstrument, {count} requests):",
         ]
-    lines += [""]
-    lines += report_tables(
-        "Page cache off",
-        uncached,
-        {},
-        sizes,
-        weights,
-        connections,
-        counts_small,
-        counts_large,
-        [n for n in measured if n != "CV (PDF)"],
-    )
-    lines += [
-        "",
-        "### CPU per request, in one process (independent of the machine's other load)",
-        "",
-        "| Page | Static twin ms | Cached hit ms | Rendered (cache off) ms | Hit ÷ static |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for name in measured:
-        cost = cpu[name]
-        ratio = f"{cost['hit'] / cost['static']:.1f}" if cost["static"] else ""
-        static_ms = f"{cost['static']:.2f}" if cost["static"] else ""
-        lines.append(
-            f"| {name} | {static_ms} | {cost['hit']:.2f} | {cost['render']:.1f} | {ratio} |"
-        )
-    counted = next(name for name in measured if "counting" in cpu[name])
-    on, off = cpu[counted]["counting"]
-    lines += [
-        "",
-        f"Statistics on a cached hit ({counted}, best of 10 runs of 400 hits each way):"
-        f" {on:.3f} ms counted, {off:.3f} ms not counted, {on - off:+.3f} ms for counting.",
-    ]
-    lines += ["", "### Queries per page (cache off) and weight", ""]
-    lines += [
-        "| Page | Status | Small | Large | HTML + CSS + JS bytes |",
-        "| --- | --- | ---: | ---: | ---: |",
-    ]
-    for name, _path in urls:
-        status, small = counts_small.get(name, ("–", "–"))
-        _status, large = counts_large.get(name, ("–", "–"))
-        weight = weights.get(name)
-        weight_text = (
-            f"{sum(weight):,} ({weight[0]:,} + {weight[1]:,} + {weight[2]:,})" if weight else ""
-        )
-        flag = ""
-        if small != large:
-            flag = " ⚠ grows"
-            failures.append(f"{name}: {small} → {large} queries")
-        elif isinstance(large, int) and large > 10:
-            flag = " ⚠ > 10"
-        lines.append(f"| {name} | {status} | {small} | {large}{flag} | {weight_text} |")
-    lines += [
-        "",
-        f"Consistency: {stale} stale responses out of {checked} reads right after an approval.",
-    ]
-    if stale:
-        failures.append(f"{stale} stale responses")
-    if args.profile:
+        lines += ["", "Own time per function:", "", "```"] + own.splitlines()[:30] + ["```"]
+        lines += ["", "Call tree:", "", "```"] + tree.splitlines()[:70] + ["```"]
+        lines += ["", "Its slowest queries:", ""] + [f"- `{query}`" for query in queries]
+    if args.profile and not at_scale:
         lines += ["", "Profile of the uncached post (pyinstrument, 30 requests):", "", "```"]
         lines += profile_uncached_post(post, var_dir).splitlines()[:60] + ["```"]
 
