@@ -633,7 +633,8 @@ def hit_headers(entry, headers):
     """The headers of every hit of `entry`, made once when it is stored.
 
     All but a form page's ETag are the same for every visitor (a CSRF token is always
-    CSRF_TOKEN_LENGTH characters, so even the length is), and a hit copies no header.
+    CSRF_TOKEN_LENGTH characters, so even the length is): a hit hands the list to its
+    response and no longer joins the body to measure it.
     """
     parts = entry["parts"]
     length = sum(len(part) for part in parts) + CSRF_TOKEN_LENGTH * (len(parts) - 1)
