@@ -18,7 +18,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from storages.backends.s3 import S3Storage
 
-from portfolio.core import page_cache
+from portfolio.core import fragments, page_cache
 from tests import factories, s3
 
 # Playwright's sync API keeps an event loop running in the test thread, which
@@ -105,7 +105,8 @@ def _empty_cache():
 
 @pytest.fixture(autouse=True)
 def _pages_follow_the_tests_own_transaction(request, monkeypatch):
-    """The test client reads the test's changes at once, so the page cache must too.
+    """The test client reads the test's changes at once, so the page cache must too
+    (and the fragments, portfolio.core.fragments).
 
     The page cache invalidates when a transaction commits, and a test without
     `transaction=True` never commits: here a change invalidates before the next page
@@ -131,8 +132,17 @@ def _pages_follow_the_tests_own_transaction(request, monkeypatch):
             page_cache.invalidate_pages()
         return lookup(self, *args, **kwargs)
 
+    def fragments_generation_after_changes(using=None):
+        # The test's own transaction never commits: fragments are kept inside it, as the
+        # page cache's pages are, and a change drops them as a commit would.
+        if changed:
+            changed.clear()
+            page_cache.invalidate_pages()
+        return fragments.shared_generation()
+
     monkeypatch.setattr(page_cache, "invalidate_pages_when_committed", note_change)
     monkeypatch.setattr(page_cache.PageCacheMiddleware, "lookup", lookup_after_changes)
+    monkeypatch.setattr(fragments, "current_generation", fragments_generation_after_changes)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.core import ids, media_cleanup, page_cache
+from portfolio.core import fragments, ids, media_cleanup, page_cache
 
 
 class CoreConfig(AppConfig):
@@ -11,5 +11,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         page_cache.connect_signals()
+        fragments.connect_signals()
         ids.register()
         media_cleanup.connect_signals()
