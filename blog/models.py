@@ -278,13 +278,18 @@ class PostQuerySet(models.QuerySet):
 
         `blog.content.body_html()` and `plain_text()` read only these caches.
         """
-        return self.prefetch_related(
-            Prefetch("blog_richtext_set", queryset=RichText.objects.order_by("ordering")),
-            Prefetch("blog_figure_set", queryset=Figure.objects.order_by("ordering")),
-            Prefetch("blog_galleryimage_set", queryset=GalleryImage.objects.order_by("ordering")),
-            Prefetch("blog_pullquote_set", queryset=PullQuote.objects.order_by("ordering")),
-            Prefetch("blog_question_set", queryset=Question.objects.order_by("ordering")),
-        )
+        return self.prefetch_related(*content_prefetches())
+
+
+def content_prefetches():
+    """The prefetches of a post's blocks (`with_content()`, or `prefetch_related_objects()`)."""
+    return [
+        Prefetch("blog_richtext_set", queryset=RichText.objects.order_by("ordering")),
+        Prefetch("blog_figure_set", queryset=Figure.objects.order_by("ordering")),
+        Prefetch("blog_galleryimage_set", queryset=GalleryImage.objects.order_by("ordering")),
+        Prefetch("blog_pullquote_set", queryset=PullQuote.objects.order_by("ordering")),
+        Prefetch("blog_question_set", queryset=Question.objects.order_by("ordering")),
+    ]
 
 
 class Post(SlugFromName):

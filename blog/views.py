@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic.dates import YearArchiveView
 
 from blog import content, seo
-from blog.models import Category, OldSlug, Post, Series, Tag
+from blog.models import Category, OldSlug, Post, Series, Tag, content_prefetches
+from portfolio.core import fragments
 from portfolio.core.page_cache import cache_under_query
 from portfolio.core.script_json import json_for_script
 from portfolio.core.site_url import absolute
@@ -22,22 +23,35 @@ POSTS_PER_PAGE = 10
 RELATED_POSTS = 3
 
 
-def _cards(posts):
-    """The posts of a list page, each with the computed numbers its card shows."""
+def _cards(posts, generation):
+    """The posts of a list page, each with the computed numbers its card shows.
+
+    Reading times come from every block of the ten posts: fetched (five queries) only by
+    the first render of this list of posts after a change (portfolio.core.fragments).
+    """
     posts = list(posts)
+    key = ("reading_minutes", *(post.pk for post in posts))
+    minutes = fragments.cached(generation, key, lambda: _reading_minutes(posts))
     for post in posts:
-        post.reading_minutes = content.reading_minutes(post)
+        post.reading_minutes = minutes[post.pk]
     return posts
+
+
+def _reading_minutes(posts):
+    prefetch_related_objects(posts, *content_prefetches())
+    return {post.pk: content.reading_minutes(post) for post in posts}
 
 
 def _list_context(request, page, *, title, heading=None, intro="", crumbs=(), numbered=False):
     """What blog/post_list.html needs to show one `page` of cards."""
+    # Before the page's rows are read (page.object_list is lazy): see fragments.
+    generation = fragments.current_generation()
     canonical = request.path + (f"?page={page.number}" if page.number > 1 else "")
     crumb_items = [(_("Home"), reverse("portfolio:home")), (_("Blog"), reverse("blog:post_list"))]
     crumb_items += list(crumbs)
     return {
         "page": page,
-        "posts": _cards(page.object_list),
+        "posts": _cards(page.object_list, generation),
         "title": title,
         "heading": heading or title,
         "intro": intro,
@@ -49,7 +63,7 @@ def _list_context(request, page, *, title, heading=None, intro="", crumbs=(), nu
 
 
 def _for_cards(posts):
-    return posts.with_comment_count().for_cards().with_content()
+    return posts.with_comment_count().for_cards()
 
 
 def _list_page(request, posts, **options):
