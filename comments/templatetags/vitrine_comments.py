@@ -1,12 +1,14 @@
 """The comment section of a post, as one tag the blog's templates call.
 
 Named vitrine_comments: a `comments` tag library would shadow django-comments'.
-The tag adds one query to the page, whatever the number of comments, and draws
-the thread with one template loop (comments.rendering).
+The tag adds one query to the page, whatever the number of comments (none while the
+page's thread is kept, portfolio.core.fragments), and draws the thread with one
+template loop (comments.rendering).
 """
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 
 from comments import cookies
 from comments.forms import CommentForm
@@ -15,6 +17,7 @@ from comments.moderation import comments_are_open
 from comments.pages import is_newest_first
 from comments.rendering import comment_html, thread_items
 from comments.tree import build_tree, comments_for
+from portfolio.core import fragments
 
 register = template.Library()
 
@@ -41,20 +44,26 @@ def comment_section(context, post, page=None):
     pending = cookies.pending_ids(request) if request is not None else []
     if pending:
         request.vitrine_personal = True
-    roots, count = build_tree(comments_for(post, pending, page))
-    if is_newest_first():
-        roots.reverse()
+    is_open = comments_are_open(post)
+    # Read before the comments' query (portfolio.core.fragments). A thread showing this
+    # browser's own pending comments is built for it alone, never kept.
+    generation = None if pending else fragments.current_generation()
+    key = (
+        "comment_thread",
+        post.pk,
+        page.number if page is not None else 0,
+        page.paginator.per_page if page is not None else 0,
+        is_open,
+        settings.COMMENTS_XTD_MAX_THREAD_LEVEL,
+        is_newest_first(),
+    )
+    count, thread_html = fragments.cached(
+        generation, key, lambda: _thread(post, pending, page, is_open)
+    )
     if page is not None and page.paginator.num_pages > 1:
         # The total of every page, annotated on the post (Post.with_comment_count). It
         # also counts a visible reply under a hidden one, which one page's tree cannot see.
         count = post.comment_count
-    is_open = comments_are_open(post)
-    items = thread_items(
-        roots,
-        is_open=is_open,
-        max_level=settings.COMMENTS_XTD_MAX_THREAD_LEVEL,
-        language=post.language,
-    )
     return {
         "post": post,
         "page": page,
@@ -66,11 +75,25 @@ def comment_section(context, post, page=None):
         "next_url": post.get_comment_page_url(page.number + 1) if page and page.has_next() else "",
         "request": request,
         "csrf_token": context.get("csrf_token"),
-        "items": items,
+        "thread_html": thread_html,
         "count": count,
         "is_open": is_open,
         "form": CommentForm(post, initial=_initial_for(request)) if is_open else None,
     }
+
+
+def _thread(post, pending, page, is_open):
+    """(published count, the thread's HTML) of `page` of the post's comments: one query."""
+    roots, count = build_tree(comments_for(post, pending, page))
+    if is_newest_first():
+        roots.reverse()
+    items = thread_items(
+        roots,
+        is_open=is_open,
+        max_level=settings.COMMENTS_XTD_MAX_THREAD_LEVEL,
+        language=post.language,
+    )
+    return count, render_to_string("comments/thread.html", {"items": items}) if items else ""
 
 
 def _page_links(post, page):
