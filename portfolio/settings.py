@@ -114,6 +114,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form templates, the smallest ones (inputs, labels, error lists) in Python.
+FORM_RENDERER = "portfolio.core.form_renderer.FormRenderer"
 
 # Database: SQLite in var/ unless DATABASE_URL says otherwise.
 # IMMEDIATE transactions take the write lock up front, so concurrent writers
