@@ -122,12 +122,26 @@ def _outline(post):
 def table_of_contents(post):
     """Entries (headings h2/h3 and interview questions) when the post is long enough to need one."""
     _rendered, toc = _outline(post)
+    return _shown_toc(toc)
+
+
+def _shown_toc(toc):
     return toc if len(toc) >= TOC_MIN_ENTRIES else []
 
 
 def body_html(post, absolute=False) -> SafeString:
     """The whole body as HTML. With `absolute`, image URLs include SITE_URL (for feeds)."""
     rendered, _toc = _outline(post)
+    return _body_html(rendered, absolute)
+
+
+def body_and_toc(post):
+    """`body_html(post)` and `table_of_contents(post)` from one pass (each sanitizes every text)."""
+    rendered, toc = _outline(post)
+    return _body_html(rendered, absolute=False), _shown_toc(toc)
+
+
+def _body_html(rendered, absolute):
     parts = []
     for section, extra in rendered:
         context = {"section": section, "absolute": absolute}

@@ -280,6 +280,11 @@ def rendition_name(source_name, width):
     )
 
 
+def rendition_url(image, width):
+    """`instance.<field>_<width>.url` for the image in `instance.<field>`, from its kept name."""
+    return get_storage().url(rendition_name(image.name, width))
+
+
 @functools.lru_cache(maxsize=20_000)
 def _rendition_name(source_name, width, _cachefile_dir, _namer):
     # The settings are in the key so that a test overriding them gets fresh names.
@@ -309,11 +314,10 @@ def picture_of(instance, field_name, alt):
     width = getattr(instance, f"{field_name}_width") or 0
     height = getattr(instance, f"{field_name}_height") or 0
     candidates = {}
-    storage = get_storage()
     for target in WIDTHS:
         actual = min(target, width) if width else target
         if actual not in candidates:
-            candidates[actual] = storage.url(rendition_name(image.name, target))
+            candidates[actual] = rendition_url(image, target)
     srcset = ", ".join(f"{url} {size}w" for size, url in sorted(candidates.items()))
     # The fallback for browsers without srcset: the 800 (or smaller) copy.
     fallback = candidates[

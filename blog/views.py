@@ -13,7 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic.dates import YearArchiveView
 
 from blog import content, seo
+from blog.images import rendition_url
 from blog.models import Category, OldSlug, Post, Series, Tag, content_prefetches
+from blog.typography import french_typography
 from portfolio.core import fragments
 from portfolio.core.page_cache import cache_under_query
 from portfolio.core.script_json import json_for_script
@@ -169,11 +171,14 @@ class YearArchive(YearArchiveView):
 
 
 def _detail_queryset():
-    return Post.objects.with_comment_count().with_thread_count().for_cards().with_content()
+    # The blocks are fetched by _post_content(), when it is not kept.
+    return Post.objects.with_comment_count().with_thread_count().for_cards()
 
 
 def post_detail(request, slug, comment_page=None):
     """The post, with page `comment_page` of its comments (/blog/<slug>/comments/2/)."""
+    # Before the post's row is read: its rendered content is kept per generation (fragments).
+    generation = fragments.current_generation()
     post = _detail_queryset().published().filter(slug=slug).first()
     if post is None:
         old = OldSlug.objects.filter(slug=slug, post__in=Post.objects.published()).first()
@@ -183,7 +188,9 @@ def post_detail(request, slug, comment_page=None):
     if comment_page == 1:
         return redirect(post, permanent=True)
     number = 1 if comment_page is None else comment_page
-    return _render_post(request, post, comment_page=_comment_page(post, number))
+    return _render_post(
+        request, post, comment_page=_comment_page(post, number), generation=generation
+    )
 
 
 def _comment_page(post, number):
@@ -302,20 +309,39 @@ def _neighbour_page_urls(post, page):
     }
 
 
-def _render_post(request, post, *, comment_page, preview=False):
+def _post_content(post):
+    """What the post's blocks give its page: one pass over them (five queries), kept per generation.
+
+    The body with its French typography, the table of contents, the reading time, the
+    excerpt and the (picture, caption, credit) of its figures for the JSON-LD.
+    """
+    prefetch_related_objects([post], *content_prefetches())
+    body, toc = content.body_and_toc(post)
+    return {
+        "body": french_typography(body, post.language),
+        "toc": toc,
+        "reading_minutes": content.reading_minutes(post),
+        "excerpt": content.excerpt(post, 30),
+        "figures": [
+            (block.picture, block.caption, block.credit)
+            for kind, block in content.blocks(post)
+            if kind in ("figure", "gallery")
+        ],
+    }
+
+
+def _render_post(request, post, *, comment_page, preview=False, generation=None):
     previous_post, next_post, series_nav, related_posts = _neighbours(post)
-    body = content.body_html(post)
-    description = post.meta_description or post.standfirst or content.excerpt(post, 30)
+    shown = fragments.cached(generation, ("post_content", post.pk), lambda: _post_content(post))
+    description = post.meta_description or post.standfirst or shown["excerpt"]
     cover = post.cover_picture
     images = [(cover, post.cover_caption, post.cover_credit)] if cover else []
-    for kind, block in content.blocks(post):
-        if kind in ("figure", "gallery"):
-            images.append((block.picture, block.caption, block.credit))
+    images += shown["figures"]
     social_image = None
     if post.social_image:
         social_image = absolute(post.social_image.url)
     elif cover:
-        social_image = absolute(post.cover_1200.url)
+        social_image = absolute(rendition_url(post.cover, 1200))
     author_url = post.author.get_absolute_url() if post.author else reverse("portfolio:profile")
     crumbs = [(_("Home"), reverse("portfolio:home")), (_("Blog"), reverse("blog:post_list"))]
     if post.category_id:
@@ -324,9 +350,9 @@ def _render_post(request, post, *, comment_page, preview=False):
     posting = seo.blog_posting(post, description=description, images=images, author_url=author_url)
     context = {
         "post": post,
-        "body": body,
-        "toc": content.table_of_contents(post),
-        "reading_minutes": content.reading_minutes(post),
+        "body": shown["body"],
+        "toc": shown["toc"],
+        "reading_minutes": shown["reading_minutes"],
         "description": description,
         "social_image": social_image,
         "author_url": author_url,

@@ -127,3 +127,20 @@ def test_nothing_read_inside_a_transaction_is_kept(client):
     page.title = "Nos services"
     page.save()
     assert ">Nos services</a>" in client.get("/blog/").content.decode()
+
+
+def test_a_post_body_is_rendered_once_then_shows_an_edit(client):
+    post = make_post(slug="un-billet", text="<h2>Avant</h2><p>Premier jet.</p>")
+    client.get(post.get_absolute_url())
+    page_cache.invalidate_pages()
+    first, first_queries = queries_of(client, post.get_absolute_url())
+    again, again_queries = queries_of(client, post.get_absolute_url())
+    assert again_queries <= first_queries - 5  # the blocks' queries
+    assert "Premier jet." in again
+
+    block = post.blog_richtext_set.get()
+    block.text = "<h2>Après</h2><p>Texte revu : enfin !</p>"
+    block.save()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Premier jet." not in html
+    assert "Texte revu\u00a0: enfin\u202f!" in html  # French spaces, kept with the body

@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 # Characters of fragments a process keeps (FRAGMENT_CACHE_CHARS): the comment pages of a
 # few busy posts and every card and menu, a few MB of each worker's memory.
 MAX_CHARS = 4_000_000
-# What a value other than text (or a tuple of them) counts for.
+# What a value other than text (or a tuple, list or dict of them) counts for.
 OTHER_VALUE_CHARS = 1_000
 
 
@@ -70,8 +70,10 @@ def shared_generation():
 def _chars(value):
     if isinstance(value, str):
         return len(value)
-    if isinstance(value, tuple):
+    if isinstance(value, tuple | list):
         return sum(map(_chars, value))
+    if isinstance(value, dict):
+        return sum(map(_chars, value.values()))
     return OTHER_VALUE_CHARS
 
 
