@@ -2,11 +2,12 @@
 
 import datetime
 import heapq
+import json
 import secrets
 
 import nh3
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q, Value, Window
 from django.db.models.functions import JSONObject, RowNumber
 from django.urls import reverse
@@ -553,30 +554,47 @@ def attach_lists(profile):
     made model instances again and stored where `prefetch_related()` would put them.
     """
     lists = profile_lists()
-    branches = [
-        queryset.filter(profile=profile)
-        .order_by()
-        .values(
-            relation=Value(name),
-            rank=Window(RowNumber(), order_by=queryset.model._meta.ordering),
-            row=JSONObject(**{field.attname: field.attname for field in concrete(queryset)}),
-        )
-        for name, queryset in lists.items()
-    ]
-    union = branches[0].union(*branches[1:], all=True).order_by("relation", "rank")
+    sql, params = lists_sql(profile, lists)
+    with connections[profile._state.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     found = {name: [] for name in lists}
-    for entry in union:
-        fields = concrete(lists[entry["relation"]])
-        found[entry["relation"]].append(
-            lists[entry["relation"]].model.from_db(
-                union.db,
+    for relation, _rank, row in rows:
+        values = json.loads(row) if isinstance(row, str) else row
+        fields = concrete(lists[relation])
+        found[relation].append(
+            lists[relation].model.from_db(
+                profile._state.db,
                 [field.attname for field in fields],
-                [field.to_python(entry["row"][field.attname]) for field in fields],
+                [field.to_python(values[field.attname]) for field in fields],
             )
         )
     profile.published_recommendations = found.pop("published_recommendations")
     for accessor, objects in found.items():
         set_prefetched(profile, accessor, objects)
+
+
+# The union's SQL depends only on the models and the profile: made once per process and
+# database, as building and compiling its eleven querysets cost several times the query.
+_lists_sql = {}
+
+
+def lists_sql(profile, lists):
+    key = (profile._state.db, profile.pk)
+    if key not in _lists_sql:
+        branches = [
+            queryset.filter(profile=profile)
+            .order_by()
+            .values(
+                relation=Value(name),
+                rank=Window(RowNumber(), order_by=queryset.model._meta.ordering),
+                row=JSONObject(**{field.attname: field.attname for field in concrete(queryset)}),
+            )
+            for name, queryset in lists.items()
+        ]
+        union = branches[0].union(*branches[1:], all=True).order_by("relation", "rank")
+        _lists_sql[key] = union.query.get_compiler(using=profile._state.db).as_sql()
+    return _lists_sql[key]
 
 
 def concrete(queryset):
