@@ -179,15 +179,14 @@ class CommentModerationAdmin(QuickSelectionBoxes, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """The words in the name, email or text (search_fields), or the post's title.
 
-        `queryset` arrives with the queue's filters: the search is ANDed to them, so a
-        title match in the pending queue shows only pending comments.
+        Both arms start from `queryset`, which arrives with the queue's filters: a title
+        match in the pending queue shows only pending comments.
         """
-        if not search_term:
-            return queryset, False
-        everything = self.get_queryset(request)
         in_comments, may_have_duplicates = super().get_search_results(
-            request, everything, search_term
+            request, queryset, search_term
         )
+        if not search_term:
+            return in_comments, may_have_duplicates
         # A subquery, not a list of ids: a word found in 10,000 post titles would put
         # 10,000 parameters in the query. object_pk is text: the key is cast to text.
         posts = (
@@ -195,8 +194,8 @@ class CommentModerationAdmin(QuickSelectionBoxes, admin.ModelAdmin):
             .order_by()
             .values(key=Cast("pk", CharField()))
         )
-        on_posts = everything.filter(InSubquery(F("object_pk"), posts))
-        return queryset & (in_comments | on_posts), may_have_duplicates
+        on_posts = queryset.filter(InSubquery(F("object_pk"), posts))
+        return in_comments | on_posts, may_have_duplicates
 
     @admin.display(description=_("comment"), ordering="submit_date")
     def excerpt(self, obj):
