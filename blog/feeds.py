@@ -59,7 +59,7 @@ class PostsFeed(Feed):
         return Post.objects.published()
 
     def items(self, obj):
-        return self.posts(obj).for_cards().with_content()[:FEED_ITEMS]
+        return self.posts(obj).for_cards().with_tags().with_content()[:FEED_ITEMS]
 
     def route_kwargs(self, obj):
         return {}

@@ -270,8 +270,12 @@ class PostQuerySet(models.QuerySet):
         return self.annotate(thread_count=Coalesce(Subquery(threads), 0))
 
     def for_cards(self):
-        """What a card shows: author, category, series in the same query; tags prefetched."""
-        return self.select_related("author", "category", "series").prefetch_related("tags")
+        """What a card shows: author, category, series in the same query."""
+        return self.select_related("author", "category", "series")
+
+    def with_tags(self):
+        """The tags prefetched (one query), for a post's page and the feeds; cards show none."""
+        return self.prefetch_related("tags")
 
     def with_content(self):
         """Prefetch every block, so rendering N posts costs a constant number of queries.

@@ -172,7 +172,7 @@ class YearArchive(YearArchiveView):
 
 def _detail_queryset():
     # The blocks are fetched by _post_content(), when it is not kept.
-    return Post.objects.with_comment_count().with_thread_count().for_cards()
+    return Post.objects.with_comment_count().with_thread_count().for_cards().with_tags()
 
 
 def post_detail(request, slug, comment_page=None):
