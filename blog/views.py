@@ -68,6 +68,12 @@ def _for_cards(posts):
     return posts.with_comment_count().for_cards()
 
 
+def latest_cards(count):
+    """The newest published posts as cards, as the lists show them (for the home page)."""
+    generation = fragments.current_generation()
+    return _cards(_for_cards(Post.objects.published())[:count], generation)
+
+
 def _list_page(request, posts, **options):
     """One page of cards. `posts` is an unevaluated queryset in the list's order."""
     page = Paginator(_for_cards(posts), POSTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
-from blog.models import Post
+from blog.views import latest_cards
 from portfolio import contact as contact_flow
 from portfolio import cv, resume, structured_data, vcard
 from portfolio import cv_docx as cv_docx_file
@@ -18,7 +18,8 @@ HOME_POST_COUNT = 6
 
 
 def home(request):
-    posts = Post.objects.published().with_comment_count()[:HOME_POST_COUNT]
+    # Cards as the blog list shows them: category in the same query, reading times kept.
+    posts = latest_cards(HOME_POST_COUNT)
     profile = Profile.objects.current()
     return render(request, "portfolio/home.html", {"posts": posts, "profile": profile})
 
