@@ -36,6 +36,14 @@ class SiteUrlSitemap(Sitemap):
         # Read for the count, the index and the page: the items are listed once a request.
         return super().paginator
 
+    def get_latest_lastmod(self):
+        """As Django's, from the items already listed: the index costs no query more."""
+        if not callable(getattr(self, "lastmod", None)):
+            return super().get_latest_lastmod()
+        lastmods = {self.lastmod(item) for item, _language in self.paginator.object_list}
+        lastmods.discard(None)
+        return max(lastmods, default=None)
+
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme
 
