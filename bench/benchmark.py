@@ -478,7 +478,7 @@ def measure_search(words):
                 timings.append(((time.perf_counter() - started) * 1000, word))
             assert response.status_code == 200, word
             queries.add(len(captured))
-            found += search_posts(word).exists()
+            found += bool(search_posts(word)[:1])
     ranked = sorted(timings)
     return {
         "p50": statistics.median(ms for ms, _word in ranked),
