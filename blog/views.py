@@ -217,7 +217,7 @@ def post_preview(request, pk):
 
 
 def _related_candidates(post, tag_ids):
-    """Published posts sharing a tag, or else the category: most shared tags first, then newest."""
+    """Keys of published posts sharing a tag, or else the category: most shared tags first."""
     return (
         Post.objects.published()
         .exclude(pk=post.pk)
@@ -226,6 +226,8 @@ def _related_candidates(post, tag_ids):
             if post.category_id
             else Q(tags__in=tag_ids)
         )
+        # Grouped by the key alone, not by every column (a post's body included).
+        .values("pk")
         .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
         .order_by("-shared_tags", "-published_at", "-pk")
     )
