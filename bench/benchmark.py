@@ -397,24 +397,16 @@ TARGETS = {
 
 
 def admin_client():
-    """A superuser's client, past the admin's second factor (as tests/conftest.py does it)."""
+    """A superuser's client, past the admin's second factor (as the tests open the admin)."""
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user, created = get_user_model().objects.get_or_create(
+    from tests.factories import pass_second_factor
+
+    user, _created = get_user_model().objects.get_or_create(
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
     )
-    client = Client(HTTP_HOST=HOST)
-    client.force_login(user)
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, name="authenticator", defaults={"confirmed": True}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return pass_second_factor(Client(HTTP_HOST=HOST), user)
 
 
 def admin_screens(long_post):

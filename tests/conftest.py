@@ -13,13 +13,13 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from storages.backends.s3 import S3Storage
 
 from portfolio.core import fragments, page_cache
 from tests import factories, s3
+from tests.factories import pass_second_factor  # noqa: F401 (tests import it from here)
 
 # Playwright's sync API keeps an event loop running in the test thread, which
 # makes Django refuse ORM calls from the test body without this.
@@ -280,24 +280,6 @@ def save_screenshot(page, name):
 
 
 # The admin's second factor --------------------------------------------------
-
-
-def pass_second_factor(client, user):
-    """Log `user` in to a test client past the admin's second factor; returns the client.
-
-    Every admin page asks for the code after the password (portfolio/core/second_factor.py):
-    `client.force_login(user)` alone now lands on the code page. This gives `user` an
-    authenticator app if they have none and marks the session verified with it, as
-    `django_otp.login()` does after a right code. Use it wherever a test opens the admin.
-    """
-    client.force_login(user)
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, name="authenticator", defaults={"confirmed": True}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 @pytest.fixture

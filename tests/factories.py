@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from blog.models import Post, RichText
 from portfolio.core import page_cache
@@ -46,3 +48,21 @@ def count_queries(client, url):
         response = client.get(url)
     assert response.status_code == 200, f"{url}: {response.status_code}"
     return len(queries)
+
+
+def pass_second_factor(client, user):
+    """Log `user` in to a test client past the admin's second factor; returns the client.
+
+    Every admin page asks for the code after the password (portfolio/core/second_factor.py):
+    `client.force_login(user)` alone now lands on the code page. This gives `user` an
+    authenticator app if they have none and marks the session verified with it, as
+    `django_otp.login()` does after a right code. Use it wherever a test opens the admin.
+    """
+    client.force_login(user)
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="authenticator", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
